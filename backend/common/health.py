@@ -1,0 +1,49 @@
+"""Liveness and readiness: /healthz says the process answers, /readyz that its dependencies do."""
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.db import connection
+from django.http import JsonResponse
+
+
+def check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def check_broker() -> None:
+    from workers import app
+
+    if app.conf.broker_url.startswith("filesystem"):
+        # The embedded broker is a folder: ready when the worker and the API can write to it.
+        for folder in app.conf.broker_transport_options.values():
+            if isinstance(folder, str):
+                Path(folder).mkdir(parents=True, exist_ok=True)
+        return
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+CHECKS: dict[str, Callable[[], None]] = {
+    "database": check_database,
+    "broker": check_broker,
+}
+
+
+def healthz(request) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request) -> JsonResponse:
+    results, ready = {}, True
+    for name, check in CHECKS.items():
+        started = time.monotonic()
+        try:
+            check()
+            results[name] = {"status": "ok", "ms": round((time.monotonic() - started) * 1000, 1)}
+        except Exception as exc:  # any failure means not ready; say which and why
+            ready = False
+            results[name] = {"status": "error", "detail": f"{type(exc).__name__}: {exc}"}
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": results}, status=200 if ready else 503)

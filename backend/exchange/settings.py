@@ -1,0 +1,178 @@
+"""Django settings, read from environment variables (12-factor).
+
+Every setting has an embedded default that needs no server: SQLite, a filesystem
+Celery broker, filesystem object storage and the embedded search backend, all under
+DATA_DIR. Production sets DATABASE_URL, CELERY_BROKER_URL, STORAGE_BACKEND=s3 and
+ELASTICSEARCH_URL (see docker-compose.yml).
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+
+
+def env_bool(name: str, default: bool) -> bool:
+    return os.environ.get(name, str(int(default))).lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
+DATA_DIR.mkdir(parents=True, exist_ok=True)
+
+DEBUG = env_bool("DEBUG", False)
+SECRET_KEY = os.environ.get("SECRET_KEY", "")
+if not SECRET_KEY:
+    if not DEBUG and os.environ.get("EXCHANGE_REQUIRE_SECRET_KEY") == "1":
+        raise RuntimeError("SECRET_KEY must be set in production")
+    # The embedded run is a single-machine development setup; a fixed key keeps
+    # signed URLs valid across restarts there. Production sets SECRET_KEY.
+    SECRET_KEY = "embedded-development-key-not-for-production"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "knox",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "backend.partners",
+    "backend.catalogue",
+    "backend.audit",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.common.CommonMiddleware",
+]
+
+ROOT_URLCONF = "backend.exchange.urls"
+WSGI_APPLICATION = "backend.exchange.wsgi.application"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{DATA_DIR / 'exchange.sqlite3'}"),
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "60")),
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # WAL lets the API read while a worker writes; the timeout rides out short write locks.
+    DATABASES["default"]["OPTIONS"] = {
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "transaction_mode": "IMMEDIATE",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+AUTH_USER_MODEL = "partners.User"
+
+LANGUAGE_CODE = "en"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+# The embedded run serves static files straight from the installed apps (no collectstatic step).
+WHITENOISE_USE_FINDERS = True
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["backend.partners.authentication.PartnerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["backend.partners.permissions.IsPartnerMember"],
+    "DEFAULT_PAGINATION_CLASS": "backend.common.pagination.PageNumberPagination",
+    "PAGE_SIZE": 25,
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "backend.common.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+REST_KNOX = {
+    "AUTH_HEADER_PREFIX": "Token",
+    # A recognisable prefix lets secret scanners spot leaked tokens.
+    "TOKEN_PREFIX": "exl_",
+    # Partner systems hold long-lived API tokens; revocation, not expiry, ends them.
+    "TOKEN_TTL": None,
+    "AUTO_REFRESH": False,
+    "TOKEN_LIMIT_PER_USER": None,
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Exchange library API",
+    "DESCRIPTION": "Co-production and programme exchange between broadcasters.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+}
+
+# Celery. The embedded broker is kombu's filesystem transport: no server, and queued
+# messages are files that survive restarts.
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
+BROKER_DIR = DATA_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {
+        "data_folder_in": str(BROKER_DIR / "queue"),
+        "data_folder_out": str(BROKER_DIR / "queue"),
+        "control_folder": str(BROKER_DIR / "control"),
+        "store_processed": False,
+    }
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {}
+)
+
+# Object storage (uploads, renditions, subtitles).
+STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
+STORAGE_ROOT = Path(os.environ.get("STORAGE_ROOT", DATA_DIR / "storage"))
+S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
+S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or S3_ENDPOINT_URL
+S3_REGION = os.environ.get("S3_REGION", "us-east-1")
+S3_BUCKET = os.environ.get("S3_BUCKET", "exchange")
+S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
+S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
+S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+
+# Search: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded backend.
+ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL") or None
+SEARCH_EMBEDDED_PATH = Path(os.environ.get("SEARCH_EMBEDDED_PATH", DATA_DIR / "search.sqlite3"))
+SEARCH_INDEX_PREFIX = os.environ.get("SEARCH_INDEX_PREFIX", "exchange")
+
+# Domain limits.
+LOCALISED_TEXT_MAX_LENGTH = {"title": 500, "synopsis": 10_000, "keyword": 100}
+LOCALISED_MAX_LANGUAGES = 40
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}

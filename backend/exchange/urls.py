@@ -1,0 +1,27 @@
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from backend.audit.views import AuditEventViewSet
+from backend.catalogue.views import ProgrammeViewSet
+from backend.common import health
+from backend.partners.views import MeView, PartnerViewSet, TokenViewSet, UserViewSet
+
+router = DefaultRouter()
+router.register("programmes", ProgrammeViewSet, basename="programme")
+router.register("partners", PartnerViewSet, basename="partner")
+router.register("tokens", TokenViewSet, basename="token")
+router.register("users", UserViewSet, basename="user")
+router.register("audit-events", AuditEventViewSet, basename="audit-event")
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
+    path("api/v1/me/", MeView.as_view(), name="me"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+handler404 = "backend.common.errors.json_404"
+handler500 = "backend.common.errors.json_500"

@@ -1,0 +1,51 @@
+"""Schema, docs, health and the error shape for unknown URLs."""
+
+import yaml
+
+
+def test_openapi_schema_lists_the_catalogue(anonymous, db):
+    response = anonymous.get("/api/schema/")
+    assert response.status_code == 200
+    schema = yaml.safe_load(response.content)
+    assert schema["openapi"].startswith("3.")
+    for path in ("/api/v1/programmes/", "/api/v1/programmes/{id}/publish/", "/api/v1/partners/", "/api/v1/me/"):
+        assert path in schema["paths"], path
+
+
+def test_interactive_docs_page_is_served_without_a_cdn(anonymous, db):
+    response = anonymous.get("/api/docs/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "swagger-ui" in html and "cdn" not in html.lower()
+
+
+def test_healthz_needs_no_auth(anonymous):
+    assert anonymous.get("/healthz").json() == {"status": "ok"}
+
+
+def test_readyz_reports_every_dependency(anonymous, db):
+    response = anonymous.get("/readyz")
+    body = response.json()
+    assert response.status_code == 200, body
+    assert set(body["checks"]) >= {"database", "broker"}
+    assert all(check["status"] == "ok" for check in body["checks"].values())
+
+
+def test_readyz_is_503_naming_the_broken_dependency(anonymous, db):
+    from workers import app
+
+    previous = app.conf.broker_url
+    app.conf.broker_url = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    try:
+        response = anonymous.get("/readyz")
+    finally:
+        app.conf.broker_url = previous
+    assert response.status_code == 503
+    assert response.json()["checks"]["broker"]["status"] == "error"
+
+
+def test_unknown_url_is_a_json_404(anonymous, db, settings):
+    settings.DEBUG = False
+    response = anonymous.get("/no/such/page")
+    assert response.status_code == 404
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
