@@ -1,0 +1,58 @@
+"""The entry point for a delivered subtitle file: bytes in, a checked track out."""
+from dataclasses import dataclass
+from fractions import Fraction
+
+from .encoding import decode_subtitle
+from .findings import Finding
+from .model import SubtitleTrack
+from .readers import read
+from .retime import rescale, shift
+from .sniff import sniff_format
+from .timecode import is_drop_frame_rate, parse_frame_rate
+from .validate import validate_track
+
+FrameRate = Fraction | float | str | None
+
+
+@dataclass
+class IngestResult:
+    track: SubtitleTrack
+    text: str  # the decoded file (BOM removed): store it as the normalised UTF-8 form
+    encoding: str
+    encoding_confidence: float
+    source_format: str  # "srt", "vtt", "ttml" or "ass"
+    findings: list[Finding]
+
+
+def ingest(
+    raw: bytes,
+    *,
+    filename: str,
+    language: str,
+    declared_encoding: str | None = None,
+    frame_rate: FrameRate = None,
+    target_frame_rate: FrameRate = None,
+    offset_ms: int = 0,
+    media_duration_ms: int | None = None,
+) -> IngestResult:
+    """Decode, parse, re-time and validate one subtitle file.
+
+    ``frame_rate`` is the rate the file was timed against (a TTML file's own
+    ``ttp:frameRate`` is used when not given); with ``target_frame_rate`` the cues
+    are rescaled to it (23.976 ↔ 25). ``offset_ms`` is then added to every cue.
+    Raises ``SubtitleEncodingError`` or ``SubtitleParseError`` (with a line number)
+    when nothing usable can be read; everything else is a finding.
+    """
+    decoded = decode_subtitle(raw, declared_encoding, language)
+    source_format = sniff_format(decoded.text, filename)
+    parsed = read(decoded.text, source_format)
+    rate = parse_frame_rate(frame_rate) if frame_rate is not None else parsed.frame_rate
+    drop_frame = parsed.drop_frame if frame_rate is None else bool(rate and is_drop_frame_rate(rate))
+    track = SubtitleTrack(language=language, cues=parsed.cues, frame_rate=rate, drop_frame=drop_frame)
+    if target_frame_rate is not None:
+        if rate is None:
+            raise ValueError("target_frame_rate needs the frame rate the file was timed at (frame_rate)")
+        track = rescale(track, rate, parse_frame_rate(target_frame_rate))
+    track = shift(track, offset_ms)
+    findings = parsed.findings + validate_track(track, media_duration_ms)
+    return IngestResult(track, decoded.text, decoded.encoding, decoded.confidence, source_format, findings)
