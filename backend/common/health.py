@@ -16,7 +16,7 @@ def check_database() -> None:
 def check_broker() -> None:
     from workers import app
 
-    if app.conf.broker_url.startswith("filesystem"):
+    if app.conf.broker_write_url.startswith("filesystem"):
         # The embedded broker is a folder: ready when the worker and the API can write to it.
         for folder in app.conf.broker_transport_options.values():
             if isinstance(folder, str):
