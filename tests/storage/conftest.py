@@ -1,0 +1,129 @@
+"""Fixtures: a real moto S3 server process, stores on it and on tmp_path, and data files."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+import requests
+
+from backend.storage.filesystem import FilesystemStorage
+from backend.storage.s3 import S3Storage
+
+from .protocol_server import ProtocolApp, ProtocolServer
+
+MiB = 1024 * 1024
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def moto_endpoint():
+    port = _free_port()
+    env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=env,
+    )
+    endpoint = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            requests.get(endpoint, timeout=1)
+            break
+        except requests.ConnectionError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("moto server did not start")
+            time.sleep(0.1)
+    yield endpoint
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture
+def s3_storage(moto_endpoint) -> S3Storage:
+    bucket = f"masters-{uuid.uuid4().hex[:12]}"
+    boto3.client(
+        "s3", endpoint_url=moto_endpoint, region_name="us-east-1",
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    ).create_bucket(Bucket=bucket)
+    return S3Storage(
+        bucket, endpoint_url=moto_endpoint, access_key="testing", secret_key="testing", addressing_style="path"
+    )
+
+
+@pytest.fixture
+def clock():
+    """A settable clock for signed URLs: ``clock.offset`` seconds ahead of real time."""
+
+    class Clock:
+        offset = 0.0
+
+        def __call__(self) -> float:
+            return time.time() + self.offset
+
+    return Clock()
+
+
+@pytest.fixture
+def fs_storage(tmp_path, clock) -> FilesystemStorage:
+    # The part URLs are re-pointed at whichever test server mounts the part view.
+    return FilesystemStorage(
+        tmp_path / "store",
+        secret="test-secret-سر",
+        part_base_url="http://unused/storage/parts/",
+        download_base_url="http://unused/storage/download/",
+        clock=clock,
+    )
+
+
+@pytest.fixture
+def make_file(tmp_path):
+    """A file of ``size`` pseudo-random bytes (random enough that every part differs)."""
+
+    def make(size: int, name: str = "纪录片-master.mxf") -> Path:
+        path = tmp_path / "files" / name
+        path.parent.mkdir(exist_ok=True)
+        block = os.urandom(MiB)
+        with open(path, "wb") as out:
+            written = 0
+            counter = 0
+            while written < size:
+                chunk = (counter.to_bytes(8, "big") + block)[: size - written]
+                out.write(chunk)
+                written += len(chunk)
+                counter += 1
+        return path
+
+    return make
+
+
+@pytest.fixture
+def protocol_server():
+    """Start a protocol server for a storage; filesystem part URLs point back at it."""
+    servers: list[ProtocolServer] = []
+
+    def start(storage, policy, **options) -> ProtocolServer:
+        server = ProtocolServer(ProtocolApp(storage, policy, **options))
+        if isinstance(storage, FilesystemStorage):
+            storage.part_base_url = f"{server.url}/storage/parts/"
+        servers.append(server.__enter__())
+        return server
+
+    yield start
+    for server in servers:
+        server.__exit__(None, None, None)
