@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "backend.partners",
     "backend.catalogue",
     "backend.audit",
+    "backend.licensing",
 ]
 
 MIDDLEWARE = [
@@ -151,6 +152,19 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
+
+# Licensing: licence states are refreshed, and expiry notices sent, by a periodic task.
+LICENSING_EXPIRY_NOTICE_DAYS = int(os.environ.get("LICENSING_EXPIRY_NOTICE_DAYS", "30"))
+# Webhooks: deliveries are retried with exponential backoff (base * 2**attempt seconds).
+WEBHOOK_TIMEOUT_SECONDS = float(os.environ.get("WEBHOOK_TIMEOUT_SECONDS", "10"))
+WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("WEBHOOK_MAX_ATTEMPTS", "8"))
+WEBHOOK_BACKOFF_SECONDS = float(os.environ.get("WEBHOOK_BACKOFF_SECONDS", "30"))
+# Partner URLs on loopback or private networks are refused (SSRF) unless this is set.
+WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", False)
+
+CELERY_BEAT_SCHEDULE = {
+    "licensing-refresh-licence-states": {"task": "licensing.refresh_licence_states", "schedule": 3600.0},
+}
 
 # Object storage (uploads, renditions, subtitles).
 STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")

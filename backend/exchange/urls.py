@@ -5,6 +5,14 @@ from rest_framework.routers import DefaultRouter
 from backend.audit.views import AuditEventViewSet
 from backend.catalogue.views import ProgrammeViewSet
 from backend.common import health
+from backend.licensing.views import (
+    AvailsView,
+    LicenceRequestViewSet,
+    LicenceViewSet,
+    OfferViewSet,
+    ProgrammeOfferListView,
+    WebhookViewSet,
+)
 from backend.partners.views import MeView, PartnerViewSet, TokenViewSet, UserViewSet
 
 router = DefaultRouter()
@@ -13,11 +21,17 @@ router.register("partners", PartnerViewSet, basename="partner")
 router.register("tokens", TokenViewSet, basename="token")
 router.register("users", UserViewSet, basename="user")
 router.register("audit-events", AuditEventViewSet, basename="audit-event")
+router.register("offers", OfferViewSet, basename="offer")
+router.register("licence-requests", LicenceRequestViewSet, basename="licence-request")
+router.register("licences", LicenceViewSet, basename="licence")
+router.register("webhooks", WebhookViewSet, basename="webhook")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
     path("api/v1/me/", MeView.as_view(), name="me"),
+    path("api/v1/programmes/<uuid:programme_pk>/offers/", ProgrammeOfferListView.as_view(), name="programme-offers"),
+    path("api/v1/avails/", AvailsView.as_view(), name="avails"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
