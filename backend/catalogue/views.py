@@ -18,6 +18,7 @@ class ProgrammeViewSet(viewsets.ModelViewSet):
     visible to them, and anything else does not exist for them (404).
     """
 
+    queryset = Programme.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = ProgrammeSerializer
     permission_classes = [CanEditCatalogueOrReadOnly]
     filterset_class = ProgrammeFilter

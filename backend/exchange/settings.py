@@ -136,6 +136,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "PartnerRoleEnum": "backend.partners.models.Role",
+        "CreditRoleEnum": "backend.catalogue.serializers.CREDIT_ROLES",
+    },
 }
 
 # Celery. The embedded broker is kombu's filesystem transport: no server, and queued

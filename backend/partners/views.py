@@ -5,7 +5,7 @@ from rest_framework.generics import RetrieveAPIView
 from rest_framework.response import Response
 
 from backend.partners import services
-from backend.partners.models import Partner
+from backend.partners.models import Partner, User
 from backend.partners.permissions import IsPartnerAdmin
 from backend.partners.serializers import (
     CreatedUserSerializer,
@@ -38,6 +38,7 @@ class MeView(RetrieveAPIView):
 class TokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet):
     """The caller's own API tokens: list (prefixes only), issue another, revoke one."""
 
+    queryset = AuthToken.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = TokenSerializer
     lookup_field = "token_key"
     pagination_class = None
@@ -59,6 +60,7 @@ class TokenViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.Destro
 class UserViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
     """The partner's users, managed by its administrators."""
 
+    queryset = User.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = UserSerializer
     permission_classes = [IsPartnerAdmin]
 
