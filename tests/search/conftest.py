@@ -1,0 +1,62 @@
+"""Backends for the contract suite: the embedded one always, Elasticsearch when ELASTICSEARCH_URL is set."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from typing import Callable, Iterator
+
+import pytest
+
+from search.backends.base import SearchBackend
+from search.backends.embedded import EmbeddedBackend
+
+ES_URL = os.environ.get("ELASTICSEARCH_URL")
+
+BACKENDS = [
+    "embedded",
+    pytest.param("elasticsearch", marks=pytest.mark.skipif(
+        not ES_URL, reason="ELASTICSEARCH_URL is not set: no Elasticsearch server to run the contract against")),
+]
+
+BackendFactory = Callable[[], SearchBackend]
+
+
+def _factory(kind: str, tmp_path) -> tuple[BackendFactory, Callable[[], None]]:
+    """A maker of backend instances sharing one storage (like an API and a worker process)."""
+    if kind == "embedded":
+        path = tmp_path / "search.sqlite3"
+        return (lambda: EmbeddedBackend(path, index_prefix="test_")), lambda: None
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    prefix = f"test_{uuid.uuid4().hex[:8]}_"
+    make = lambda: ElasticsearchBackend(ES_URL, index_prefix=prefix, replicas=0)  # noqa: E731
+
+    def cleanup() -> None:
+        backend = make()
+        backend.client.indices.delete(index=f"{backend.alias}-*", expand_wildcards="all")
+
+    return make, cleanup
+
+
+@pytest.fixture(params=BACKENDS)
+def make_backend(request, tmp_path) -> Iterator[BackendFactory]:
+    make, cleanup = _factory(request.param, tmp_path)
+    make().reset()
+    yield make
+    cleanup()
+
+
+@pytest.fixture(params=BACKENDS, scope="module")
+def catalogue(request, tmp_path_factory) -> Iterator[SearchBackend]:
+    """One backend loaded with the shared corpus, for the read-only contract cases."""
+    from tests.search.search_corpus import CORPUS
+
+    make, cleanup = _factory(request.param, tmp_path_factory.mktemp("catalogue"))
+    backend = make()
+    backend.reset()
+    backend.index(CORPUS)
+    backend.refresh()
+    yield backend
+    backend.close()
+    cleanup()
