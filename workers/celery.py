@@ -18,4 +18,4 @@ app.conf.update(
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
 )
-app.autodiscover_tasks(["workers", "backend.licensing"])
+app.autodiscover_tasks(["workers", "backend.licensing", "backend.media"])

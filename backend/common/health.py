@@ -26,9 +26,17 @@ def check_broker() -> None:
         conn.ensure_connection(max_retries=1, timeout=2)
 
 
+def check_storage() -> None:
+    from backend.media.storage import get_storage
+
+    if not get_storage().ping():
+        raise RuntimeError("the object store is not reachable or not writable")
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "broker": check_broker,
+    "storage": check_storage,
 }
 
 

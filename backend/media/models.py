@@ -1,0 +1,125 @@
+"""Assets (a programme's media files) and the multipart uploads that create source assets."""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+
+class Asset(models.Model):
+    """A media file of a programme: the uploaded source, or something the pipeline derived from it.
+
+    Every processing step shows its state, a reason when it failed, progress and attempts, so
+    nothing is ever "pending forever" without saying why.
+    """
+
+    class Kind(models.TextChoices):
+        SOURCE = "source", "Source master (as uploaded)"
+        RENDITION = "rendition", "MP4 rendition"
+        PROXY = "proxy", "Low-resolution preview"
+        HLS = "hls", "HLS ladder"
+        POSTER = "poster", "Poster image"
+        THUMBNAIL = "thumbnail", "Thumbnail image"
+        AUDIO = "audio", "Audio track or stem"
+        SUBTITLE = "subtitle", "Subtitle track"
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", "Uploaded, waiting for processing"
+        PROBING = "probing", "Reading technical metadata"
+        TRANSCODING = "transcoding", "Transcoding"
+        READY = "ready", "Ready"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Role(models.TextChoices):
+        MAIN = "main", "Main programme mix"
+        MUSIC_AND_EFFECTS = "music_and_effects", "Music and effects (M&E) for dubbing"
+        DIALOGUE = "dialogue", "Dialogue stem"
+        AUDIO_DESCRIPTION = "audio_description", "Audio description"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey("catalogue.Programme", on_delete=models.PROTECT, related_name="assets")
+    kind = models.CharField(max_length=16, choices=Kind.choices, db_index=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="derivatives",
+        help_text="The source asset this one was derived from (empty for sources)",
+    )
+    storage_key = models.CharField(max_length=1024, unique=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=255, default="application/octet-stream")
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Hex; declared by the client until verified")
+    sha256_verified_at = models.DateTimeField(
+        null=True, blank=True, help_text="When the stored bytes were hashed and matched; empty while pending"
+    )
+    technical = models.JSONField(default=dict, blank=True, help_text="Technical metadata (ffprobe)")
+
+    state = models.CharField(max_length=16, choices=State.choices, default=State.UPLOADED, db_index=True)
+    state_reason = models.TextField(blank=True)
+    progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the current step")
+    attempts = models.PositiveSmallIntegerField(default=0)
+    state_changed_at = models.DateTimeField(auto_now_add=True)
+
+    language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag (audio, subtitles)")
+    role = models.CharField(max_length=32, choices=Role.choices, blank=True)
+    qc_report = models.JSONField(default=dict, blank=True)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["programme", "kind"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.original_filename or self.storage_key}"
+
+    @property
+    def sha256_verified(self) -> bool:
+        return self.sha256_verified_at is not None
+
+
+# Which states an asset may move to from each state. Failed and cancelled assets may be
+# reprocessed (back to uploaded); a ready one too, when the pipeline's settings change.
+ASSET_TRANSITIONS: dict[str, frozenset[str]] = {
+    Asset.State.UPLOADED: frozenset({Asset.State.PROBING, Asset.State.FAILED, Asset.State.CANCELLED}),
+    Asset.State.PROBING: frozenset({Asset.State.TRANSCODING, Asset.State.READY, Asset.State.FAILED, Asset.State.CANCELLED}),
+    Asset.State.TRANSCODING: frozenset({Asset.State.READY, Asset.State.FAILED, Asset.State.CANCELLED}),
+    Asset.State.READY: frozenset({Asset.State.UPLOADED}),
+    Asset.State.FAILED: frozenset({Asset.State.UPLOADED}),
+    Asset.State.CANCELLED: frozenset({Asset.State.UPLOADED}),
+}
+
+
+class Upload(models.Model):
+    """A multipart upload of one source file, from its creation to its asset (or its end)."""
+
+    class State(models.TextChoices):
+        UPLOADING = "uploading", "Waiting for parts"
+        COMPLETED = "completed", "Completed"
+        ABORTED = "aborted", "Aborted"
+        FAILED = "failed", "Failed"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    programme = models.ForeignKey("catalogue.Programme", on_delete=models.PROTECT, related_name="uploads")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    filename = models.CharField(max_length=255, help_text="The client's file name, as given (display only)")
+    size = models.BigIntegerField()
+    content_type = models.CharField(max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True, help_text="Declared by the client when it started")
+    storage_key = models.CharField(max_length=1024, unique=True)
+    storage_upload_id = models.CharField(max_length=1024)
+    part_size = models.BigIntegerField()
+    part_count = models.PositiveIntegerField()
+    state = models.CharField(max_length=16, choices=State.choices, default=State.UPLOADING, db_index=True)
+    failure_reason = models.TextField(blank=True)
+    asset = models.OneToOneField(Asset, on_delete=models.SET_NULL, null=True, blank=True, related_name="upload")
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Refreshed on every call about the upload, so the cleanup spares uploads still in progress.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"upload {self.pk} ({self.state})"

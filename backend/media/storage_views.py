@@ -1,0 +1,73 @@
+"""The filesystem store's stand-ins for S3's presigned URLs, mounted on the API.
+
+Authorised by the URL's signature, not by a token (the URL is the grant, as with S3).
+Bodies are streamed in chunks straight from the WSGI input to disk and back, so memory
+stays flat whatever the part or file size.
+"""
+
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from backend.media.storage import get_storage
+from backend.storage import StorageError, content_disposition
+from backend.storage.errors import NoSuchKey
+from backend.storage.filesystem import FilesystemStorage
+
+DRAIN_CHUNK = 1024 * 1024
+
+
+@csrf_exempt
+@require_http_methods(["PUT"])
+def receive_part(request: HttpRequest, upload_id: str, part_number: int) -> HttpResponse:
+    storage = get_storage()
+    if not isinstance(storage, FilesystemStorage):
+        return _error(NoSuchKey("this store takes parts on its own endpoint"))
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return JsonResponse({"code": "length_required", "detail": "send the part with a Content-Length"}, status=411)
+    query = request.GET
+    try:
+        storage.authorize_part(upload_id, part_number, query.get("expires"), query.get("signature"))
+    except StorageError as error:
+        # Read the refused body, so the client sees the answer (and fetches a fresh URL) rather than a reset.
+        _drain(request, length)
+        return _error(error)
+    try:
+        part = storage.receive_part(upload_id, part_number, request, length, request.headers.get("Content-MD5"))
+    except StorageError as error:
+        return _error(error)
+    response = JsonResponse({"number": part.number, "size": part.size, "etag": part.etag})
+    response["ETag"] = f'"{part.etag}"'
+    return response
+
+
+@require_GET
+def download_object(request: HttpRequest) -> HttpResponse:
+    storage = get_storage()
+    if not isinstance(storage, FilesystemStorage):
+        return _error(NoSuchKey("this store serves files on its own endpoint"))
+    key, filename = request.GET.get("key", ""), request.GET.get("filename", "")
+    try:
+        storage.authorize_download(key, filename, request.GET.get("expires"), request.GET.get("signature"))
+        info = storage.head(key)
+        stream = storage.open(key)
+    except StorageError as error:
+        return _error(error)
+    response = FileResponse(stream, content_type=info.content_type)
+    response["Content-Length"] = str(info.size)
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
+def _drain(request: HttpRequest, length: int) -> None:
+    while length > 0:
+        chunk = request.read(min(DRAIN_CHUNK, length))
+        if not chunk:
+            return
+        length -= len(chunk)
+
+
+def _error(error: StorageError) -> JsonResponse:
+    return JsonResponse({"code": error.code, "detail": error.detail}, status=error.status)

@@ -1,0 +1,132 @@
+"""Upload and asset API. URL design (shallow nesting, since every id is a UUID):
+
+- POST /programmes/{programme_pk}/uploads/   start an upload: id, part size, signed part URLs
+- GET /uploads/{id}/                         state, parts received, fresh URLs for missing parts
+- POST /uploads/{id}/complete/               check parts, size and SHA-256; create the source asset
+- DELETE /uploads/{id}/                      abort and free the parts
+- /programmes/{programme_pk}/assets/, /assets/, /assets/{id}/, /assets/{id}/download/
+"""
+
+from datetime import timedelta
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from backend.audit import services as audit
+from backend.catalogue.selectors import visible_programmes
+from backend.media import selectors, uploads
+from backend.media.errors import api_error
+from backend.media.models import Asset, Upload
+from backend.media.serializers import (
+    AssetSerializer,
+    DownloadLinkSerializer,
+    UploadCompleteSerializer,
+    UploadCreateSerializer,
+    UploadSerializer,
+)
+from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
+from backend.storage import StorageError
+
+
+class StorageErrorsAsApiErrors:
+    """Answer a storage error with its stable code and status, like any other API error."""
+
+    def handle_exception(self, exc):
+        if isinstance(exc, StorageError):
+            exc = api_error(exc)
+        return super().handle_exception(exc)
+
+
+class ProgrammeUploadView(StorageErrorsAsApiErrors, generics.GenericAPIView):
+    """Start uploading a source master of a programme (its owner's editors and administrators)."""
+
+    serializer_class = UploadCreateSerializer
+
+    @extend_schema(responses={201: UploadSerializer})
+    def post(self, request, programme_pk):
+        programme = get_object_or_404(visible_programmes(request.user.partner), pk=programme_pk)
+        uploads.check_can_upload(request.user, programme)
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = uploads.start_upload(request.user, programme, **serializer.validated_data)
+        return Response(_upload_body(request, upload), status=status.HTTP_201_CREATED)
+
+
+class UploadViewSet(StorageErrorsAsApiErrors, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+                    viewsets.GenericViewSet):
+    """The partner's uploads. Started under /programmes/{id}/uploads/; other partners' are 404."""
+
+    serializer_class = UploadSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
+            return Upload.objects.none()
+        return selectors.partner_uploads(self.request.user.partner)
+
+    def get_object(self):
+        upload = super().get_object()
+        uploads.check_can_manage(self.request.user)
+        return upload
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(_upload_body(request, self.get_object()))
+
+    def perform_destroy(self, instance):
+        uploads.abort_upload(self.request.user, instance)
+
+    @extend_schema(request=UploadCompleteSerializer, responses={200: UploadSerializer})
+    @action(detail=True, methods=["post"])
+    def complete(self, request, pk=None):
+        """Check every part and the total size, assemble the file, verify its SHA-256, create the source asset."""
+        upload = self.get_object()
+        serializer = UploadCompleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        upload = uploads.complete_upload(
+            request.user, upload, sha256=serializer.validated_data["sha256"], part_md5=serializer.part_md5()
+        )
+        return Response(_upload_body(request, upload))
+
+
+class AssetViewSet(viewsets.ReadOnlyModelViewSet):
+    """A partner's media assets: sources as uploaded, and what the pipeline derives from them."""
+
+    serializer_class = AssetSerializer
+    filterset_fields = ["programme", "kind", "state", "parent"]
+    ordering_fields = ["created_at", "state_changed_at", "size"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Asset.objects.none()
+        return selectors.visible_assets(self.request.user.partner)
+
+    @extend_schema(responses={200: DownloadLinkSerializer})
+    @action(detail=True, methods=["get"])
+    def download(self, request, pk=None):
+        """A short-lived signed URL for the file itself; handing one out is recorded in the audit log."""
+        asset = self.get_object()
+        url = get_storage().download_url(asset.storage_key, DOWNLOAD_URL_EXPIRY, asset.original_filename or "download")
+        audit.record(actor=request.user, partner=request.user.partner, action="asset.download_link", obj=asset,
+                     kind=asset.kind)
+        expires_at = timezone.now() + timedelta(seconds=DOWNLOAD_URL_EXPIRY)
+        return Response({"url": request.build_absolute_uri(url), "expires_at": expires_at})
+
+
+class ProgrammeAssetListView(generics.ListAPIView):
+    """A programme's assets, for its owner (404 for everyone else, for now)."""
+
+    serializer_class = AssetSerializer
+    filterset_fields = ["kind", "state"]
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Asset.objects.none()
+        programme = get_object_or_404(selectors.owned_programmes(self.request.user.partner), pk=self.kwargs["programme_pk"])
+        return selectors.visible_assets(self.request.user.partner).filter(programme=programme)
+
+
+def _upload_body(request, upload: Upload) -> dict:
+    return UploadSerializer(upload, context={"request": request, "transfer": uploads.transfer(upload)}).data
