@@ -12,8 +12,9 @@ run: install
 	$(BIN)/python manage.py migrate --noinput
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) deploy/run-embedded.sh
 
+# Tests keep their database, broker folder and stores apart from the embedded run's.
 test: install
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DATA_DIR=$${DATA_DIR:-$(CURDIR)/var/test} $(BIN)/pytest $(PYTEST_ARGS)
 
 install: system-packages $(VENV)/.installed
 

@@ -1,5 +1,7 @@
 """Fixtures shared by the whole suite: partners, users with roles, authenticated API clients."""
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
@@ -49,3 +51,23 @@ def aztv(db) -> PartnerAccess:
 @pytest.fixture
 def anonymous() -> APIClient:
     return APIClient()
+
+
+@pytest.fixture(autouse=True)
+def isolated_stores(settings, tmp_path):
+    """Each test gets its own object store and search index (the database is rolled back; these are not)."""
+    settings.STORAGE_ROOT = tmp_path / "store"
+    settings.SEARCH_EMBEDDED_PATH = tmp_path / "search.sqlite3"
+    settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def eager_tasks():
+    """Celery tasks run in this process when enqueued (the real worker path has its own tests).
+
+    Commits enqueue them: wrap the calls in `django_capture_on_commit_callbacks(execute=True)`."""
+    from workers import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False

@@ -48,6 +48,8 @@ INSTALLED_APPS = [
     "backend.catalogue",
     "backend.audit",
     "backend.licensing",
+    "backend.media",
+    "backend.subtitles",
 ]
 
 MIDDLEWARE = [
@@ -139,6 +141,9 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "PartnerRoleEnum": "backend.partners.models.Role",
         "CreditRoleEnum": "backend.catalogue.serializers.CREDIT_ROLES",
+        "ProgrammeKindEnum": "backend.catalogue.models.Programme.Kind",
+        "AssetKindEnum": "backend.media.models.Asset.Kind",
+        "SubtitleKindEnum": "backend.subtitles.models.SubtitleTrack.Kind",
     },
 }
 
@@ -156,6 +161,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
+for _folder in ("queue", "control") if CELERY_BROKER_URL.startswith("filesystem") else ():
+    (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 # Licensing: licence states are refreshed, and expiry notices sent, by a periodic task.
 LICENSING_EXPIRY_NOTICE_DAYS = int(os.environ.get("LICENSING_EXPIRY_NOTICE_DAYS", "30"))
@@ -168,6 +175,7 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", Fals
 
 CELERY_BEAT_SCHEDULE = {
     "licensing-refresh-licence-states": {"task": "licensing.refresh_licence_states", "schedule": 3600.0},
+    "media-cleanup-abandoned-uploads": {"task": "media.cleanup_abandoned_uploads", "schedule": 3600.0},
 }
 
 # Object storage (uploads, renditions, subtitles).
@@ -180,6 +188,20 @@ S3_BUCKET = os.environ.get("S3_BUCKET", "exchange")
 S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
 S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
 S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+
+# Uploads of masters: multipart, straight from the client to the store.
+UPLOAD_MAX_SIZE = int(os.environ.get("UPLOAD_MAX_SIZE", str(1024**4)))  # bytes (1 TiB; S3 allows 5 TiB)
+UPLOAD_PART_SIZE = int(os.environ.get("UPLOAD_PART_SIZE", str(32 * 1024**2)))  # preferred; grows for >10,000 parts
+UPLOAD_URL_EXPIRY = int(os.environ.get("UPLOAD_URL_EXPIRY", "21600"))  # seconds a signed part URL stays valid
+UPLOAD_PART_URLS_PER_RESPONSE = int(os.environ.get("UPLOAD_PART_URLS_PER_RESPONSE", "1000"))
+# Uploads nobody asked about for this long are aborted and their parts freed (well above URL expiry,
+# since an active client asks for fresh URLs at least that often).
+UPLOAD_ABANDONED_AFTER = int(os.environ.get("UPLOAD_ABANDONED_AFTER", str(7 * 24 * 3600)))
+# The API's public URL for the filesystem store's signed URLs; blank: the host of each request.
+UPLOAD_PUBLIC_API_URL = os.environ.get("UPLOAD_PUBLIC_API_URL", "")
+
+# Subtitle files are read whole by the API: a 2-hour programme's file is a few hundred KB.
+SUBTITLE_MAX_BYTES = int(os.environ.get("SUBTITLE_MAX_BYTES", str(10 * 1024**2)))
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, else the embedded backend.
 ELASTICSEARCH_URL = os.environ.get("ELASTICSEARCH_URL") or None

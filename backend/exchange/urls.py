@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from backend.audit.views import AuditEventViewSet
+from backend.catalogue.search_views import SearchView
 from backend.catalogue.views import ProgrammeViewSet
 from backend.common import health
 from backend.licensing.views import (
@@ -13,7 +14,9 @@ from backend.licensing.views import (
     ProgrammeOfferListView,
     WebhookViewSet,
 )
+from backend.media.views import AssetViewSet, UploadViewSet
 from backend.partners.views import MeView, PartnerViewSet, TokenViewSet, UserViewSet
+from backend.subtitles.views import DubbingKitView, ProgrammeSubtitleView, SubtitleTrackViewSet
 
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")
@@ -25,6 +28,9 @@ router.register("offers", OfferViewSet, basename="offer")
 router.register("licence-requests", LicenceRequestViewSet, basename="licence-request")
 router.register("licences", LicenceViewSet, basename="licence")
 router.register("webhooks", WebhookViewSet, basename="webhook")
+router.register("subtitles", SubtitleTrackViewSet, basename="subtitle")
+router.register("uploads", UploadViewSet, basename="upload")
+router.register("assets", AssetViewSet, basename="asset")
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
@@ -32,6 +38,10 @@ urlpatterns = [
     path("api/v1/me/", MeView.as_view(), name="me"),
     path("api/v1/programmes/<uuid:programme_pk>/offers/", ProgrammeOfferListView.as_view(), name="programme-offers"),
     path("api/v1/avails/", AvailsView.as_view(), name="avails"),
+    path("api/v1/search/", SearchView.as_view(), name="search"),
+    path("api/v1/programmes/<uuid:programme_pk>/subtitles/", ProgrammeSubtitleView.as_view(), name="programme-subtitles"),
+    path("api/v1/programmes/<uuid:programme_pk>/dubbing-kit/", DubbingKitView.as_view(), name="dubbing-kit"),
+    path("", include("backend.media.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

@@ -15,3 +15,20 @@ def test_a_job_queued_while_no_worker_runs_is_done_when_one_starts(worker_proces
 
     after_restart = tasks.ping.delay()
     worker.start().wait_for_log(f"Task exchange.ping[{after_restart.id}] succeeded")
+
+
+def test_publishing_reaches_the_search_index_through_the_worker(worker_process, transactional_db):
+    from backend.catalogue import services
+    from backend.catalogue.search import search_backend
+    from backend.partners import services as partners
+    from search.query import SearchQuery
+
+    _, admin, _ = partners.create_partner(code="PTV", name="PTV", country="PK", admin_username="ptv-admin")
+    programme = services.create_programme(admin, {"title": {"ur": "شاہراہ قراقرم", "zh-Hans": "喀喇昆仑公路"},
+                                                  "original_language": "ur"})
+    services.publish(admin, programme)  # enqueues catalogue.index_programme after the commit
+    worker_process.start().wait_for_log("succeeded", timeout=60)
+    worker_process.wait_for_log("'indexed'")
+
+    hits = search_backend().search(SearchQuery(text="公路")).hits
+    assert [hit.id for hit in hits] == [str(programme.pk)]

@@ -28,6 +28,10 @@ class WorkerProcess:
             "DATA_DIR": str(settings.DATA_DIR),
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
+            # The test's own store and index (tests/conftest.py isolates them per test).
+            "STORAGE_ROOT": str(settings.STORAGE_ROOT),
+            "SEARCH_EMBEDDED_PATH": str(settings.SEARCH_EMBEDDED_PATH),
+            "SEARCH_INDEX_PREFIX": settings.SEARCH_INDEX_PREFIX,
         }
         command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--loglevel", "INFO",
                    "--concurrency", "1", "--without-mingle", "--without-gossip", "--hostname", "test@%h"]

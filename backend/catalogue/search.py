@@ -1,0 +1,60 @@
+"""The catalogue's side of search: which backend, and what a programme's search document holds.
+
+The `search` package knows nothing of Django; this module turns programmes into its plain
+documents. Only published programmes are indexed, so the index itself holds nothing a
+partner may not see.
+"""
+
+import functools
+from collections.abc import Iterator
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+
+from backend.catalogue.models import Programme
+from search.backends import get_backend
+from search.backends.base import SearchBackend
+
+
+@functools.cache
+def search_backend() -> SearchBackend:
+    return get_backend(settings.ELASTICSEARCH_URL, settings.SEARCH_EMBEDDED_PATH, settings.SEARCH_INDEX_PREFIX)
+
+
+@receiver(setting_changed)
+def _forget_backend(setting: str, **kwargs) -> None:
+    if setting in {"ELASTICSEARCH_URL", "SEARCH_EMBEDDED_PATH", "SEARCH_INDEX_PREFIX"}:
+        search_backend.cache_clear()
+
+
+def indexable_programmes():
+    return Programme.objects.filter(state=Programme.State.PUBLISHED).select_related("owner").prefetch_related(
+        "genres", "subtitle_tracks", "assets"
+    )
+
+
+def programme_document(programme: Programme) -> dict:
+    return {
+        "id": str(programme.pk),
+        "owner": programme.owner.code,
+        "title": programme.title,
+        "synopsis": programme.synopsis,
+        "keywords": programme.keywords,
+        "original_language": programme.original_language,
+        "genres": [genre.slug for genre in programme.genres.all()],
+        "production_year": programme.production_year,
+        "duration_seconds": programme.duration_seconds,
+        "countries": programme.countries,
+        "subtitle_languages": sorted({track.language for track in programme.subtitle_tracks.all()}),
+        "dub_languages": sorted(
+            {asset.language for asset in programme.assets.all()
+             if asset.kind == "audio" and asset.language and asset.language != programme.original_language}
+        ),
+        "published_at": programme.published_at.isoformat() if programme.published_at else None,
+    }
+
+
+def catalogue_documents(batch_size: int = 500) -> Iterator[dict]:
+    for programme in indexable_programmes().order_by("pk").iterator(chunk_size=batch_size):
+        yield programme_document(programme)

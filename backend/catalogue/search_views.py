@@ -1,0 +1,128 @@
+"""GET /api/v1/search/: the catalogue searched in the partner's languages, with facets."""
+
+from django.utils.translation.trans_real import parse_accept_lang_header
+from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from rest_framework import serializers
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from backend.catalogue import selectors
+from backend.catalogue.search import search_backend
+from backend.catalogue.serializers import ProgrammeSerializer
+from backend.common.languages import InvalidCode, normalise_language_tag
+from search.errors import InvalidQuery, SearchError
+from search.query import SORTS, SearchQuery
+
+LIST_PARAMETERS = {  # query parameter -> SearchQuery field; comma-separated or repeated
+    "genre": "genres",
+    "language": "original_languages",
+    "subtitle_language": "subtitle_languages",
+    "dub_language": "dub_languages",
+    "partner": "owners",
+}
+INT_PARAMETERS = ("year_from", "year_to", "duration_from", "duration_to", "size")
+
+
+class SearchUnavailable(APIException):
+    status_code = 503
+    default_code = "search_unavailable"
+    default_detail = "Search is unavailable; try again shortly."
+
+
+def _list(request, name: str) -> tuple[str, ...]:
+    return tuple(v.strip() for raw in request.query_params.getlist(name) for v in raw.split(",") if v.strip())
+
+
+def _int(request, name: str) -> int | None:
+    raw = request.query_params.get(name)
+    if raw in (None, ""):
+        return None
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValidationError({name: [f"{raw!r} is not a whole number."]}, code="invalid")
+
+
+def _user_languages(request) -> tuple[str, ...]:
+    """The `languages` parameter, else the Accept-Language header: whose subfields weigh most."""
+    explicit = _list(request, "languages")
+    candidates = explicit or tuple(tag for tag, _ in parse_accept_lang_header(request.headers.get("Accept-Language", "")))
+    tags = []
+    for tag in candidates:
+        try:
+            tags.append(normalise_language_tag(tag))
+        except InvalidCode as exc:
+            if explicit:
+                raise ValidationError({"languages": [str(exc)]}, code="invalid_language")
+    return tuple(dict.fromkeys(tags))[:10]
+
+
+def build_query(request) -> SearchQuery:
+    params = {field: _list(request, name) for name, field in LIST_PARAMETERS.items()}
+    params.update({name: _int(request, name) for name in INT_PARAMETERS})
+    if params["size"] is None:
+        params.pop("size")
+    try:
+        return SearchQuery(
+            text=request.query_params.get("q", ""),
+            languages=_user_languages(request),
+            sort=request.query_params.get("sort", "relevance"),
+            search_after=request.query_params.get("cursor") or None,
+            **params,
+        )
+    except InvalidQuery as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise ValidationError({field if problem else "q": [problem or str(exc)]}, code="invalid_query")
+
+
+class SearchView(APIView):
+    """Full-text search of the published catalogue, in every language and script.
+
+    Text is matched per language with that language's analysis (Chinese word segmentation,
+    Arabic and Urdu letter folding, Azerbaijani casing, English and Russian stemming), the
+    caller's languages (`languages`, else `Accept-Language`) weighing most. Facets count
+    what each filter would select under the other filters. Pages continue with `cursor`.
+    """
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("q", str, description="Words to find, in any language (plain text, no syntax)"),
+            OpenApiParameter("languages", str, description="The reader's BCP 47 tags, comma-separated"),
+            *[OpenApiParameter(name, str, description="Comma-separated values") for name in LIST_PARAMETERS],
+            *[OpenApiParameter(name, int) for name in INT_PARAMETERS],
+            OpenApiParameter("sort", str, enum=list(SORTS)),
+            OpenApiParameter("cursor", str, description="next_cursor of the previous page"),
+        ],
+        responses=inline_serializer("SearchResults", {
+            "count": serializers.IntegerField(),
+            "next_cursor": serializers.CharField(allow_null=True),
+            "results": inline_serializer("SearchHit", {
+                "programme": ProgrammeSerializer(),
+                "score": serializers.FloatField(allow_null=True),
+                "highlights": serializers.DictField(child=serializers.ListField(child=serializers.CharField())),
+            }, many=True),
+            "facets": serializers.DictField(child=serializers.DictField(child=serializers.IntegerField())),
+        }),
+    )
+    def get(self, request):
+        query = build_query(request)
+        try:
+            results = search_backend().search(query)
+        except SearchError as exc:
+            raise SearchUnavailable() from exc
+        visible = selectors.with_related(selectors.visible_programmes(request.user.partner))
+        programmes = {str(p.pk): p for p in visible.filter(pk__in=[hit.id for hit in results.hits])}
+        context = {"request": request}
+        hits = [
+            {
+                "programme": ProgrammeSerializer(programmes[hit.id], context=context).data,
+                "score": hit.score,
+                "highlights": hit.highlights,
+            }
+            for hit in results.hits
+            if hit.id in programmes  # the index may briefly lag an unpublish
+        ]
+        return Response({
+            "count": results.total, "next_cursor": results.next_cursor, "results": hits, "facets": results.facets,
+        })

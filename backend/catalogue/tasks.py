@@ -1,0 +1,22 @@
+"""Keep the search index in step with the catalogue. Idempotent: each run indexes the current state."""
+
+from celery import shared_task
+
+from backend.catalogue.search import indexable_programmes, programme_document, search_backend
+from search.errors import SearchError
+
+
+@shared_task(name="catalogue.index_programme", autoretry_for=(SearchError,), retry_backoff=True, max_retries=8)
+def index_programme(programme_id: str) -> str:
+    """Index a published programme, or remove it from the index if it is not (any more)."""
+    programme = indexable_programmes().filter(pk=programme_id).first()
+    if programme is None:
+        search_backend().delete([str(programme_id)])
+        return "removed"
+    search_backend().index([programme_document(programme)])
+    return "indexed"
+
+
+@shared_task(name="catalogue.remove_programme", autoretry_for=(SearchError,), retry_backoff=True, max_retries=8)
+def remove_programme(programme_id: str) -> None:
+    search_backend().delete([str(programme_id)])

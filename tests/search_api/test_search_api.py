@@ -1,0 +1,105 @@
+"""The search API over the real embedded backend, fed by the real indexing task on commit."""
+
+import pytest
+
+from tests.api.programme_data import BAKU_NIGHTS, KARAKORAM, programme
+
+pytestmark = pytest.mark.usefixtures("eager_tasks")
+URL = "/api/v1/search/"
+
+HEXI = {"title": {"zh-Hans": "河西走廊的千年历史", "en": "A Thousand Years of the Hexi Corridor"},
+        "original_language": "zh-Hans", "genres": ["history"], "production_year": 2013, "countries": ["CN"]}
+
+
+@pytest.fixture
+def catalogue(ptv, cctv, aztv, django_capture_on_commit_callbacks):
+    """Published programmes of three partners (indexed by the task the commit enqueues), and one draft."""
+    ids = {}
+    with django_capture_on_commit_callbacks(execute=True):
+        for name, access, data in (("karakoram", ptv, KARAKORAM), ("hexi", cctv, HEXI), ("baku", aztv, BAKU_NIGHTS)):
+            ids[name] = access.client().post("/api/v1/programmes/", data, format="json").json()["id"]
+            access.client().post(f"/api/v1/programmes/{ids[name]}/publish/")
+        ids["draft"] = ptv.client().post("/api/v1/programmes/", programme(
+            title={"ur": "شاہراہ قراقرم کا مسودہ"}), format="json").json()["id"]
+    return ids
+
+
+def found(client, **params) -> list[str]:
+    response = client.get(URL, params)
+    assert response.status_code == 200, response.json()
+    return [hit["programme"]["id"] for hit in response.json()["results"]]
+
+
+def test_urdu_typed_on_an_arabic_keyboard_finds_the_urdu_title(catalogue, cctv):
+    # شاہراہ قراقرم typed with Arabic letters: ه for ہ.
+    assert found(cctv.client(), q="شاهراه", languages="ur") == [catalogue["karakoram"]]
+
+
+def test_a_chinese_word_inside_a_longer_title_is_found(catalogue, ptv):
+    assert found(ptv.client(), q="历史") == [catalogue["hexi"]]
+
+
+def test_azerbaijani_casing(catalogue, ptv):
+    assert found(ptv.client(), q="BAKI") == [catalogue["baku"]]
+
+
+def test_results_carry_the_programme_highlights_and_facets(catalogue, aztv):
+    body = aztv.client().get(URL, {"q": "karakoram", "languages": "en"}).json()
+    assert body["count"] == 1
+    hit = body["results"][0]
+    assert hit["programme"]["title"]["zh-Hans"] == "喀喇昆仑公路"
+    assert any("<em>" in fragment for fragments in hit["highlights"].values() for fragment in fragments)
+    assert body["facets"]["owner"] == {"PTV": 1}
+
+
+def test_drafts_are_never_found(catalogue, ptv, cctv):
+    for client in (ptv.client(), cctv.client()):
+        assert catalogue["draft"] not in found(client, q="مسودہ")
+
+
+def test_unpublish_and_delete_remove_the_document(catalogue, ptv, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        ptv.client().post(f"/api/v1/programmes/{catalogue['karakoram']}/unpublish/")
+    assert found(ptv.client(), q="karakoram") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        ptv.client().post(f"/api/v1/programmes/{catalogue['karakoram']}/publish/")
+    assert found(ptv.client(), q="karakoram") == [catalogue["karakoram"]]
+
+
+def test_filters_and_facet_counts(catalogue, ptv):
+    body = ptv.client().get(URL, {"genre": "history"}).json()
+    assert {hit["programme"]["id"] for hit in body["results"]} == {catalogue["karakoram"], catalogue["hexi"]}
+    assert body["facets"]["genres"]["history"] == 2
+    assert found(ptv.client(), genre="history", year_to=2020) == [catalogue["hexi"]]
+    assert found(ptv.client(), partner="AZTV") == [catalogue["baku"]]
+    assert set(found(ptv.client(), language="ur,az-Latn")) == {catalogue["karakoram"], catalogue["baku"]}
+
+
+def test_cursor_pages_through_every_hit_once(catalogue, ptv):
+    seen, params = [], {"size": 1, "sort": "-published_at"}
+    while True:
+        body = ptv.client().get(URL, params).json()
+        seen += [hit["programme"]["id"] for hit in body["results"]]
+        if not body["next_cursor"]:
+            break
+        params["cursor"] = body["next_cursor"]
+    assert sorted(seen) == sorted([catalogue["karakoram"], catalogue["hexi"], catalogue["baku"]])
+
+
+@pytest.mark.parametrize("params, field", [
+    ({"q": "x" * 501}, "text"),
+    ({"size": 0}, "size"),
+    ({"year_from": "nineteen"}, "year_from"),
+    ({"sort": "price"}, "sort"),
+    ({"cursor": "not-a-cursor"}, "search_after"),
+    ({"languages": "xx-??"}, "languages"),
+])
+def test_bad_queries_are_400_naming_the_parameter(ptv, params, field):
+    response = ptv.client().get(URL, params)
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == field
+
+
+def test_query_syntax_is_plain_text(catalogue, ptv):
+    for text in ('title:"x" AND (', "*", "~/\\", "<script>"):
+        assert ptv.client().get(URL, {"q": text}).status_code == 200
