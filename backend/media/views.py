@@ -14,6 +14,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.audit import services as audit
@@ -29,6 +30,7 @@ from backend.media.serializers import (
     UploadSerializer,
 )
 from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
+from backend.partners.models import Role
 from backend.storage import StorageError
 
 
@@ -108,15 +110,18 @@ class AssetViewSet(viewsets.ReadOnlyModelViewSet):
     def download(self, request, pk=None):
         """A short-lived signed URL for the file itself; handing one out is recorded in the audit log."""
         asset = self.get_object()
+        if request.user.role == Role.VIEWER and asset.kind not in selectors.PREVIEW_KINDS:
+            raise PermissionDenied("Viewers may fetch posters and previews only.", code="role_not_allowed")
         url = get_storage().download_url(asset.storage_key, DOWNLOAD_URL_EXPIRY, asset.original_filename or "download")
-        audit.record(actor=request.user, partner=request.user.partner, action="asset.download_link", obj=asset,
-                     kind=asset.kind)
+        # Recorded in the owner's log, so the owner sees who fetched what.
+        audit.record(actor=request.user, partner=asset.programme.owner, action="asset.download_link", obj=asset,
+                     kind=asset.kind, by_partner=request.user.partner.code)
         expires_at = timezone.now() + timedelta(seconds=DOWNLOAD_URL_EXPIRY)
         return Response({"url": request.build_absolute_uri(url), "expires_at": expires_at})
 
 
 class ProgrammeAssetListView(generics.ListAPIView):
-    """A programme's assets, for its owner (404 for everyone else, for now)."""
+    """A programme's assets: all of them for the owner, previews for everyone, licensed media for licensees."""
 
     serializer_class = AssetSerializer
     filterset_fields = ["kind", "state"]
@@ -124,7 +129,7 @@ class ProgrammeAssetListView(generics.ListAPIView):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Asset.objects.none()
-        programme = get_object_or_404(selectors.owned_programmes(self.request.user.partner), pk=self.kwargs["programme_pk"])
+        programme = get_object_or_404(visible_programmes(self.request.user.partner), pk=self.kwargs["programme_pk"])
         return selectors.visible_assets(self.request.user.partner).filter(programme=programme)
 
 
