@@ -6,6 +6,7 @@ DATA_DIR. Production sets DATABASE_URL, CELERY_BROKER_URL, STORAGE_BACKEND=s3 an
 ELASTICSEARCH_URL (see docker-compose.yml).
 """
 
+import json
 import os
 from pathlib import Path
 
@@ -176,6 +177,7 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", Fals
 CELERY_BEAT_SCHEDULE = {
     "licensing-refresh-licence-states": {"task": "licensing.refresh_licence_states", "schedule": 3600.0},
     "media-cleanup-abandoned-uploads": {"task": "media.cleanup_abandoned_uploads", "schedule": 3600.0},
+    "media-sweep-stale-assets": {"task": "media.sweep_stale_assets", "schedule": 300.0},
 }
 
 # Object storage (uploads, renditions, subtitles).
@@ -199,6 +201,30 @@ UPLOAD_PART_URLS_PER_RESPONSE = int(os.environ.get("UPLOAD_PART_URLS_PER_RESPONS
 UPLOAD_ABANDONED_AFTER = int(os.environ.get("UPLOAD_ABANDONED_AFTER", str(7 * 24 * 3600)))
 # The API's public URL for the filesystem store's signed URLs; blank: the host of each request.
 UPLOAD_PUBLIC_API_URL = os.environ.get("UPLOAD_PUBLIC_API_URL", "")
+
+# Media pipeline: the ladder, encoder settings, limits and the partners' delivery spec for QC.
+# The ladder's rungs by short side (never upscaled); JSON in MEDIA_LADDER overrides it.
+MEDIA_LADDER = json.loads(os.environ.get("MEDIA_LADDER", "null")) or [
+    {"name": "1080p", "size": 1080, "video_kbps": 5000},
+    {"name": "720p", "size": 720, "video_kbps": 2800},
+    {"name": "480p", "size": 480, "video_kbps": 1200},
+]
+MEDIA_X264_PRESET = os.environ.get("MEDIA_X264_PRESET", "veryfast")
+MEDIA_X264_THREADS = int(os.environ.get("MEDIA_X264_THREADS", "0"))
+MEDIA_HLS_SEGMENT_TYPE = os.environ.get("MEDIA_HLS_SEGMENT_TYPE", "fmp4")
+MEDIA_PROXY = json.loads(os.environ.get("MEDIA_PROXY", "null")) or {"size": 360, "video_kbps": 700, "audio_kbps": 96}
+MEDIA_THUMBNAILS = 5
+MEDIA_LIMITS = {
+    "max_input_bytes": int(os.environ.get("MEDIA_MAX_INPUT_BYTES", str(500 * 1024**3))),
+    "transcode_timeout_per_second": float(os.environ.get("MEDIA_TIMEOUT_PER_SECOND", "10")),
+}
+MEDIA_DELIVERY_PROFILE = os.environ.get("MEDIA_DELIVERY_PROFILE", "hd-1080i25")
+MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or None  # None: the system's temporary directory
+# A step whose worker has shown no progress for this long is retried (or failed after the last attempt).
+MEDIA_STALE_AFTER = int(os.environ.get("MEDIA_STALE_AFTER", "900"))
+MEDIA_MAX_ATTEMPTS = int(os.environ.get("MEDIA_MAX_ATTEMPTS", "3"))
+# Long enough to watch a programme; each playlist request re-checks the partner's access.
+PLAYBACK_URL_EXPIRY = int(os.environ.get("PLAYBACK_URL_EXPIRY", str(6 * 3600)))
 
 # Subtitle files are read whole by the API: a 2-hour programme's file is a few hundred KB.
 SUBTITLE_MAX_BYTES = int(os.environ.get("SUBTITLE_MAX_BYTES", str(10 * 1024**2)))

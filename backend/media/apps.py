@@ -7,5 +7,5 @@ class MediaConfig(AppConfig):
     verbose_name = "Media uploads and assets"
 
     def ready(self) -> None:
-        # Connects the receiver that rebuilds the storage when tests override its settings.
-        from backend.media import storage  # noqa: F401
+        # Connects the receivers: storage rebuilt when tests override its settings; uploads to the pipeline.
+        from backend.media import receivers, storage  # noqa: F401

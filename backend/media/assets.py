@@ -55,3 +55,27 @@ def fail(asset: Asset, reason: str) -> Asset:
     set_state(asset, Asset.State.FAILED, reason)
     audit.record(actor=None, partner=asset.programme.owner, action="asset.failed", obj=asset, reason=reason)
     return asset
+
+
+def reprocess(actor, source: Asset) -> Asset:
+    """Run the pipeline again on a source that failed, was cancelled, or is ready (new settings)."""
+    with transaction.atomic():
+        source = Asset.objects.select_for_update().select_related("programme__owner").get(pk=source.pk)
+        if source.kind != Asset.Kind.SOURCE:
+            raise Conflict("Only source assets are processed.", code="not_a_source")
+        if source.state not in (Asset.State.FAILED, Asset.State.CANCELLED, Asset.State.READY):
+            raise Conflict(f"The asset is {source.state}: processing has not ended.", code="invalid_state_transition")
+        set_state(source, Asset.State.UPLOADED, progress=0)
+        Asset.objects.filter(pk=source.pk).update(attempts=0, heartbeat_at=None)
+        audit.record(actor=actor, partner=actor.partner, action="asset.reprocess", obj=source)
+        signals.notify_uploaded(source.pk)
+    return source
+
+
+def cancel(actor, source: Asset) -> Asset:
+    """Stop processing: a running ffmpeg notices within seconds and is killed."""
+    with transaction.atomic():
+        source = Asset.objects.select_for_update().select_related("programme__owner").get(pk=source.pk)
+        set_state(source, Asset.State.CANCELLED, reason=f"cancelled by {actor.username}")
+        audit.record(actor=actor, partner=actor.partner, action="asset.cancelled", obj=source)
+    return source

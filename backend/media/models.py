@@ -59,6 +59,8 @@ class Asset(models.Model):
     progress = models.PositiveSmallIntegerField(default=0, help_text="Percent of the current step")
     attempts = models.PositiveSmallIntegerField(default=0)
     state_changed_at = models.DateTimeField(auto_now_add=True)
+    # Touched while a worker makes progress; the sweeper retries work whose heartbeat stopped.
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag (audio, subtitles)")
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
@@ -84,7 +86,8 @@ class Asset(models.Model):
 ASSET_TRANSITIONS: dict[str, frozenset[str]] = {
     Asset.State.UPLOADED: frozenset({Asset.State.PROBING, Asset.State.FAILED, Asset.State.CANCELLED}),
     Asset.State.PROBING: frozenset({Asset.State.TRANSCODING, Asset.State.READY, Asset.State.FAILED, Asset.State.CANCELLED}),
-    Asset.State.TRANSCODING: frozenset({Asset.State.READY, Asset.State.FAILED, Asset.State.CANCELLED}),
+    # A retried attempt (worker lost, store unreachable) starts over with probing.
+    Asset.State.TRANSCODING: frozenset({Asset.State.PROBING, Asset.State.READY, Asset.State.FAILED, Asset.State.CANCELLED}),
     Asset.State.READY: frozenset({Asset.State.UPLOADED}),
     Asset.State.FAILED: frozenset({Asset.State.UPLOADED}),
     Asset.State.CANCELLED: frozenset({Asset.State.UPLOADED}),

@@ -5,7 +5,9 @@ Bodies are streamed in chunks straight from the WSGI input to disk and back, so 
 stays flat whatever the part or file size.
 """
 
-from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+import re
+
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -55,10 +57,42 @@ def download_object(request: HttpRequest) -> HttpResponse:
         stream = storage.open(key)
     except StorageError as error:
         return _error(error)
-    response = FileResponse(stream, content_type=info.content_type)
-    response["Content-Length"] = str(info.size)
+    byte_range = _requested_range(request.headers.get("Range", ""), info.size)
+    if byte_range is None:
+        response = FileResponse(stream, content_type=info.content_type)
+        response["Content-Length"] = str(info.size)
+    else:  # players fetch HLS byte-range segments; download managers resume
+        start, end = byte_range
+        response = StreamingHttpResponse(_chunks(stream, start, end - start + 1), status=206,
+                                         content_type=info.content_type)
+        response["Content-Length"] = str(end - start + 1)
+        response["Content-Range"] = f"bytes {start}-{end}/{info.size}"
+    response["Accept-Ranges"] = "bytes"
     response["Content-Disposition"] = content_disposition(filename)
     return response
+
+
+def _chunks(stream, start: int, length: int, chunk_size: int = 1024 * 1024):
+    with stream:
+        stream.seek(start)
+        while length > 0:
+            chunk = stream.read(min(chunk_size, length))
+            if not chunk:
+                return
+            length -= len(chunk)
+            yield chunk
+
+
+def _requested_range(header: str, size: int) -> tuple[int, int] | None:
+    """A single `bytes=start-end` range within the file, or None for the whole file."""
+    match = re.fullmatch(r"bytes=(\d*)-(\d*)", header.strip())
+    if not match or not any(match.groups()) or size == 0:
+        return None
+    first, last = match.groups()
+    if not first:  # the last N bytes
+        return max(0, size - int(last)), size - 1
+    start, end = int(first), min(int(last) if last else size - 1, size - 1)
+    return (start, end) if start <= end else None
 
 
 def _drain(request: HttpRequest, length: int) -> None:

@@ -1,6 +1,13 @@
-"""Celery glue for media: SHA-256 verification of S3 sources and the cleanup of abandoned uploads."""
+"""Celery glue for media: the pipeline, SHA-256 verification of S3 sources, and the periodic sweeps."""
 
-from backend.media import assets, uploads
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import OperationalError
+from django.db.models import F, Q
+from django.utils import timezone
+
+from backend.media import assets, pipeline, uploads
 from backend.media.models import Asset
 from backend.storage import StorageError
 from backend.storage.errors import NoSuchKey
@@ -32,3 +39,42 @@ def _give_up(asset_id: str, reason: str) -> str:
     if asset is not None:
         assets.fail(asset, f"checksum_unverified: {reason}")
     return "failed"
+
+
+@app.task(name="media.process_asset", bind=True, acks_late=True, max_retries=None)
+def process_asset(self, asset_id: str) -> str:
+    """Probe, transcode, QC and thumbnail one source. Safe to run again: outputs are overwritten."""
+    Asset.objects.filter(pk=asset_id).update(attempts=F("attempts") + 1)
+    try:
+        return pipeline.process(asset_id)
+    except (StorageError, OperationalError) as error:  # the store or the database, not the media
+        attempts = Asset.objects.values_list("attempts", flat=True).get(pk=asset_id)
+        if attempts >= settings.MEDIA_MAX_ATTEMPTS:
+            pipeline.fail(asset_id, f"gave up after {attempts} attempts: {error}")
+            return Asset.State.FAILED
+        raise self.retry(exc=error, countdown=30 * 2 ** (attempts - 1))
+
+
+@app.task(name="media.sweep_stale_assets", acks_late=True)
+def sweep_stale_assets() -> int:
+    """Work nobody is doing: sources never picked up, and steps whose worker went silent (killed,
+    machine lost). Each is retried, or failed with the reason after the last attempt."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MEDIA_STALE_AFTER)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, state_changed_at__lt=cutoff)
+    stale = Asset.objects.filter(silent, kind=Asset.Kind.SOURCE).filter(
+        Q(state__in=[Asset.State.PROBING, Asset.State.TRANSCODING])
+        | Q(state=Asset.State.UPLOADED, sha256_verified_at__isnull=False)
+    )
+    count = 0
+    for asset in stale:
+        if asset.attempts >= settings.MEDIA_MAX_ATTEMPTS:
+            pipeline.fail(asset.pk, f"no worker finished it after {asset.attempts} attempts (worker lost)")
+        else:
+            Asset.objects.filter(pk=asset.pk).update(heartbeat_at=timezone.now())
+            process_asset.delay(str(asset.pk))
+        count += 1
+    for asset in Asset.objects.filter(state=Asset.State.UPLOADED, sha256_verified_at__isnull=True,
+                                      state_changed_at__lt=cutoff, kind=Asset.Kind.SOURCE):
+        verify_source_checksum.delay(str(asset.pk))
+        count += 1
+    return count

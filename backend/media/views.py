@@ -9,6 +9,7 @@
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
@@ -19,7 +20,7 @@ from rest_framework.response import Response
 
 from backend.audit import services as audit
 from backend.catalogue.selectors import visible_programmes
-from backend.media import selectors, uploads
+from backend.media import assets, playback, selectors, uploads
 from backend.media.errors import api_error
 from backend.media.models import Asset, Upload
 from backend.media.serializers import (
@@ -119,6 +120,24 @@ class AssetViewSet(viewsets.ReadOnlyModelViewSet):
         expires_at = timezone.now() + timedelta(seconds=DOWNLOAD_URL_EXPIRY)
         return Response({"url": request.build_absolute_uri(url), "expires_at": expires_at})
 
+    def _own_source(self) -> Asset:
+        asset = self.get_object()
+        if asset.programme.owner_id != self.request.user.partner_id or not self.request.user.can_edit_catalogue:
+            raise PermissionDenied("Only the owner's editors and administrators manage processing.", code="not_owner")
+        return asset
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def reprocess(self, request, pk=None):
+        """Run the pipeline again on a source that failed, was cancelled, or is ready."""
+        return Response(AssetSerializer(assets.reprocess(request.user, self._own_source())).data)
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        """Stop processing a source; a running transcode is killed within seconds."""
+        return Response(AssetSerializer(assets.cancel(request.user, self._own_source())).data)
+
 
 class ProgrammeAssetListView(generics.ListAPIView):
     """A programme's assets: all of them for the owner, previews for everyone, licensed media for licensees."""
@@ -135,3 +154,22 @@ class ProgrammeAssetListView(generics.ListAPIView):
 
 def _upload_body(request, upload: Upload) -> dict:
     return UploadSerializer(upload, context={"request": request, "transfer": uploads.transfer(upload)}).data
+
+
+class PlaybackLinkView(generics.GenericAPIView):
+    """A signed HLS playback URL for a ready HLS asset, with the subtitles the caller may fetch."""
+
+    serializer_class = DownloadLinkSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Asset.objects.none()
+        return selectors.visible_assets(self.request.user.partner).filter(kind=Asset.Kind.HLS, state=Asset.State.READY)
+
+    def get(self, request, pk):
+        asset = get_object_or_404(self.get_queryset(), pk=pk)
+        audit.record(actor=request.user, partner=asset.programme.owner, action="asset.playback_link", obj=asset,
+                     by_partner=request.user.partner.code)
+        expires_at = timezone.now() + timedelta(seconds=settings.PLAYBACK_URL_EXPIRY)
+        url = request.build_absolute_uri(playback.playback_path(asset, request.user.partner))
+        return Response({"url": url, "expires_at": expires_at})

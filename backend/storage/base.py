@@ -103,6 +103,10 @@ class Storage(ABC):
     def delete(self, key: str) -> None:
         """Delete an object; deleting a missing key is not an error (as in Django)."""
 
+    def local_path(self, key: str) -> Path | None:
+        """A path on this machine holding the object, for tools that need a file (ffmpeg); None if remote."""
+        return None
+
     @abstractmethod
     def ping(self) -> bool:
         """Whether the store is reachable and usable, for ``/readyz``."""

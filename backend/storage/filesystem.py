@@ -210,6 +210,9 @@ class FilesystemStorage(Storage):
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> ObjectInfo:
         return self._write_object(key, io.BytesIO(data), content_type)
 
+    def local_path(self, key: str) -> Path:
+        return self._path(key)
+
     def delete(self, key: str) -> None:
         self._path(key).unlink(missing_ok=True)
         self._meta_path(key).unlink(missing_ok=True)

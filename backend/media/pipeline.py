@@ -1,0 +1,231 @@
+"""The media pipeline for a source asset: probe, one-pass transcode (HLS ladder, proxy, QC), thumbnails.
+
+Glue between the Asset state machine and the Django-free functions in ``workers.media``. Every
+output goes to storage under keys derived from the source asset's id, so a rerun overwrites its
+own files and re-registers the same derived assets.
+"""
+
+from __future__ import annotations
+
+import mimetypes
+import shutil
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from backend.common.languages import InvalidCode, normalise_language_tag
+from backend.media import assets
+from backend.media.models import Asset
+from backend.media.storage import get_storage
+from workers.media import qc
+from workers.media.config import ProxySpec, Rung, TranscodeConfig
+from workers.media.ladder import plan_ladder
+from workers.media.probe import MediaInfo, probe
+from workers.media.progress import TranscodeCancelled
+from workers.media.safety import Limits, MediaError
+from workers.media.thumbnails import make_thumbnails
+from workers.media.transcode import TranscodeResult, transcode
+
+PROFILES = {
+    "hd-1080i25": qc.HD_1080I25,
+    "hd-1080p25": qc.HD_1080P25,
+    "hd-1080i25-strict": qc.HD_1080I25_R128_STRICT,
+    "sd-576i25": qc.SD_576I25,
+}
+PROGRESS_INTERVAL = 1.0  # seconds between progress writes
+CANCEL_INTERVAL = 2.0  # seconds between looks at the asset's state
+
+
+class Cancelled(Exception):
+    pass
+
+
+def transcode_config() -> TranscodeConfig:
+    return TranscodeConfig(
+        rungs=tuple(Rung(**rung) for rung in settings.MEDIA_LADDER),
+        x264_preset=settings.MEDIA_X264_PRESET,
+        hls_segment_type=settings.MEDIA_HLS_SEGMENT_TYPE,
+        proxy=ProxySpec(**settings.MEDIA_PROXY),
+        threads=settings.MEDIA_X264_THREADS,
+    )
+
+
+def limits() -> Limits:
+    return Limits(**settings.MEDIA_LIMITS)
+
+
+def derived_prefix(source: Asset) -> str:
+    return f"partners/{source.programme.owner.code}/programmes/{source.programme_id}/assets/{source.pk}/"
+
+
+class ProgressReporter:
+    """Writes percent progress to the asset at most once a second, and notices cancellation."""
+
+    def __init__(self, asset_id, low: int, high: int):
+        self.asset_id, self.low, self.high = asset_id, low, high
+        self.written_at = self.checked_at = 0.0
+
+    def __call__(self, percent: float) -> None:
+        now = time.monotonic()
+        if now - self.written_at >= PROGRESS_INTERVAL:
+            self.written_at = now
+            value = self.low + round((self.high - self.low) * min(max(percent, 0.0), 100.0) / 100)
+            Asset.objects.filter(pk=self.asset_id).update(progress=value, heartbeat_at=timezone.now())
+
+    def cancelled(self) -> bool:
+        now = time.monotonic()
+        if now - self.checked_at < CANCEL_INTERVAL:
+            return False
+        self.checked_at = now
+        return Asset.objects.filter(pk=self.asset_id, state=Asset.State.CANCELLED).exists()
+
+
+def process(asset_id) -> str:
+    """Run the whole pipeline for one source asset. Returns the final state."""
+    source = Asset.objects.select_related("programme__owner").filter(pk=asset_id).first()
+    if source is None:
+        return "missing"  # deleted meanwhile (with its programme): nothing to do
+    if source.state not in (Asset.State.UPLOADED, Asset.State.PROBING, Asset.State.TRANSCODING):
+        return source.state  # done, failed or cancelled meanwhile: nothing to do
+    workdir = Path(tempfile.mkdtemp(prefix="exchange-pipeline-", dir=settings.MEDIA_WORK_DIR))
+    try:
+        return _run(source, workdir)
+    except (Cancelled, TranscodeCancelled):
+        return Asset.State.CANCELLED
+    except MediaError as error:
+        fail(source.pk, error.reason)
+        return Asset.State.FAILED
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(source: Asset, workdir: Path) -> str:
+    _move(source.pk, Asset.State.PROBING, progress=0)
+    local = _local_copy(source, workdir)
+    info = probe(local, limits())
+    Asset.objects.filter(pk=source.pk).update(technical=_technical(info))
+    _move(source.pk, Asset.State.TRANSCODING, progress=5)
+
+    config = transcode_config()
+    plan = plan_ladder(info, config)
+    reporter = ProgressReporter(source.pk, low=5, high=90)
+    outputs = workdir / "out"
+    result = transcode(info, outputs, plan, config, limits(), on_progress=reporter, cancel=reporter.cancelled)
+    if reporter.cancelled() or _state(source.pk) == Asset.State.CANCELLED:
+        raise Cancelled()
+    thumbnails = make_thumbnails(info, outputs / "pictures", count=settings.MEDIA_THUMBNAILS, limits=limits())
+    Asset.objects.filter(pk=source.pk).update(progress=92)
+
+    report = qc.build_qc_report(result.measurements, info, PROFILES[settings.MEDIA_DELIVERY_PROFILE])
+    _store_outputs(source, outputs, result, thumbnails)
+    with transaction.atomic():
+        asset = Asset.objects.select_for_update().select_related("programme__owner").get(pk=source.pk)
+        if asset.state == Asset.State.CANCELLED:
+            raise Cancelled()
+        asset.qc_report = report
+        asset.save(update_fields=["qc_report"])
+        assets.set_state(asset, Asset.State.READY, progress=100)
+        _announce_ready(asset)
+    return Asset.State.READY
+
+
+def _move(asset_id, state: str, progress: int) -> None:
+    with transaction.atomic():
+        asset = Asset.objects.select_for_update().get(pk=asset_id)
+        if asset.state == Asset.State.CANCELLED:
+            raise Cancelled()
+        if asset.state != state:
+            assets.set_state(asset, state, progress=progress)
+        Asset.objects.filter(pk=asset_id).update(heartbeat_at=timezone.now())
+
+
+def _state(asset_id) -> str:
+    return Asset.objects.values_list("state", flat=True).get(pk=asset_id)
+
+
+def fail(asset_id, reason: str) -> None:
+    """Fail the asset unless it already ended (cancelled or failed)."""
+    with transaction.atomic():
+        asset = Asset.objects.select_for_update().select_related("programme__owner").get(pk=asset_id)
+        if asset.state not in (Asset.State.CANCELLED, Asset.State.FAILED):
+            assets.fail(asset, reason)
+
+
+def _local_copy(source: Asset, workdir: Path) -> Path:
+    """The source as a local file for ffmpeg: the store's own file when it has one, else a download."""
+    storage = get_storage()
+    local = storage.local_path(source.storage_key)
+    if local is not None:
+        return local
+    suffix = Path(source.original_filename).suffix[:10]
+    target = workdir / f"source{suffix}"
+    with storage.open(source.storage_key) as stream, target.open("wb") as out:
+        shutil.copyfileobj(stream, out, length=8 * 1024 * 1024)
+    return target
+
+
+def _technical(info: MediaInfo) -> dict:
+    data = info.to_dict()
+    data.pop("path", None)
+    data.get("raw", {}).get("format", {}).pop("filename", None)  # a path on the worker: not for partners
+    video = info.video[0] if info.video else None
+    # The programme's frame rate, for timecodes in dialogue lists and subtitle checks.
+    data["frame_rate"] = str(video.frame_rate) if video else None
+    return data
+
+
+def _store_outputs(source: Asset, outputs: Path, result: TranscodeResult, thumbnails) -> None:
+    """Upload every output and register the derived assets (replacing those of an earlier run)."""
+    storage = get_storage()
+    prefix = derived_prefix(source)
+    for path in sorted(p for p in outputs.rglob("*") if p.is_file() and "qc" not in p.relative_to(outputs).parts):
+        storage.put_file(prefix + path.relative_to(outputs).as_posix(), path, _content_type(path))
+        Asset.objects.filter(pk=source.pk).update(heartbeat_at=timezone.now())
+
+    def derived(kind: str, path: Path, **fields) -> Asset:
+        key = prefix + path.relative_to(outputs).as_posix()
+        return Asset(programme=source.programme, parent=source, kind=kind, storage_key=key,
+                     original_filename=path.name, content_type=_content_type(path), size=path.stat().st_size,
+                     state=Asset.State.READY, progress=100, **fields)
+
+    rows = [derived(Asset.Kind.HLS, result.master_playlist,
+                    technical={"renditions": [r.to_dict(outputs) for r in result.renditions]})]
+    rows += [derived(Asset.Kind.RENDITION, r.path, technical=r.to_dict(outputs), language=_language(r))
+             for r in result.renditions]
+    rows.append(derived(Asset.Kind.PROXY, result.proxy.path, technical=result.proxy.to_dict(outputs)))
+    if thumbnails.poster:
+        rows.append(derived(Asset.Kind.POSTER, thumbnails.poster))
+    rows += [derived(Asset.Kind.THUMBNAIL, frame) for frame in (*thumbnails.frames, thumbnails.strip) if frame]
+    with transaction.atomic():
+        Asset.objects.filter(parent=source).delete()
+        Asset.objects.bulk_create(rows)
+
+
+def _language(rendition) -> str:
+    """The BCP 47 tag of an audio rendition (ffprobe reports ISO 639-2: urd → ur)."""
+    tags = [stream.language for stream in rendition.info.audio if stream.language not in (None, "und")]
+    if rendition.kind != "audio" or not tags:
+        return ""
+    try:
+        return normalise_language_tag(tags[0])
+    except InvalidCode:
+        return ""
+
+
+def _content_type(path: Path) -> str:
+    if path.suffix == ".m3u8":
+        return "application/vnd.apple.mpegurl"
+    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+def _announce_ready(asset: Asset) -> None:
+    from backend.licensing import webhooks
+
+    webhooks.emit(asset.programme.owner, "asset.ready", {
+        "asset": str(asset.pk), "programme": str(asset.programme_id), "qc_status": asset.qc_report.get("status"),
+    })

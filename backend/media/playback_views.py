@@ -1,0 +1,55 @@
+"""The signed HLS playback endpoint: /api/v1/playback/<token>/<path>. The token is the grant."""
+
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+
+from backend.media import playback, selectors
+from backend.media.models import Asset
+from backend.partners.models import Partner
+from backend.subtitles import selectors as subtitle_selectors
+from backend.subtitles.services import as_library_track
+from workers.media import subtitles as library
+
+PLAYLIST = "application/vnd.apple.mpegurl"
+
+
+def _denied(code: str, detail: str, status: int) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail}, status=status)
+
+
+def serve(request: HttpRequest, token: str, path: str) -> HttpResponse:
+    try:
+        asset_id, partner_id = playback.read_token(token)
+    except playback.PlaybackDenied as denied:
+        return _denied(denied.code, denied.detail, 403)
+    partner = Partner.objects.filter(pk=partner_id, is_active=True).first()
+    asset = (
+        selectors.visible_assets(partner).filter(pk=asset_id, kind=Asset.Kind.HLS).select_related("parent").first()
+        if partner else None
+    )
+    if asset is None:  # unknown, or no longer licensed to this partner
+        return _denied("not_found", "Not found.", 404)
+    tracks = list(subtitle_selectors.fetchable_tracks(partner, asset.programme).defer(None))
+    if path == playback.MASTER:
+        return HttpResponse(playback.master_playlist(asset, tracks), content_type=PLAYLIST)
+    if path.startswith("subtitles/"):
+        return _subtitles(asset, tracks, path.removeprefix("subtitles/"))
+    if path.endswith(".m3u8"):
+        text = playback.read_playlist(asset, path)
+        return HttpResponse(text, content_type=PLAYLIST) if text is not None else _denied("not_found", "Not found.", 404)
+    url = playback.media_url(asset, path)
+    if url is None:
+        return _denied("not_found", "Not found.", 404)
+    return HttpResponseRedirect(request.build_absolute_uri(url))
+
+
+def _subtitles(asset: Asset, tracks, name: str) -> HttpResponse:
+    track_id, _, extension = name.partition(".")
+    track = next((track for track in tracks if str(track.pk) == track_id), None)
+    if track is None:
+        return _denied("not_found", "Not found.", 404)
+    if extension == "m3u8":
+        duration = playback.programme_duration(asset, tracks)
+        return HttpResponse(playback.subtitle_playlist(track, duration), content_type=PLAYLIST)
+    if extension == "vtt":
+        return HttpResponse(library.render(as_library_track(track), "vtt"), content_type="text/vtt; charset=utf-8")
+    return _denied("not_found", "Not found.", 404)
