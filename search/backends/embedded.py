@@ -1,10 +1,12 @@
 """The embedded search backend: one SQLite file, no server.
 
 Text is analysed in Python (search.textanalysis, mirroring the Elasticsearch analyzers)
-and the resulting terms are stored in an FTS5 table, one column per field x subfield,
-so SQLite only matches pre-analysed terms and ranks them with BM25. Filters, facets and
-sorts run on an in-memory column view (embedded_columns). The file is shared by every
-process (API, Celery workers) through SQLite's WAL mode.
+and the resulting terms are stored in an FTS5 table, one column per field x subfield.
+Searching runs in memory on per-process views that follow the file: the postings of
+the query's terms (embedded_terms) for matching and BM25, and a column view
+(embedded_columns) for filters, facets and sorts; filters apply before ranking, so only
+surviving documents are scored. The file is shared by every process (API, Celery
+workers) through SQLite's WAL mode.
 
 Versioned table sets stand in for Elasticsearch's versioned indices; the `meta` table
 holds the alias, switched in one transaction by `reindex`."""
@@ -19,11 +21,14 @@ from itertools import islice
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping
 
+import numpy as np
+
 from search import highlight
 from search.backends.base import (
-    FACET_SIZE, FIELD_BOOSTS, SYNOPSIS_FRAGMENT, ProgressCallback, SearchBackend, language_boosts,
+    FACET_SIZE, SYNOPSIS_FRAGMENT, ProgressCallback, SearchBackend, language_boosts,
 )
-from search.backends.embedded_columns import Columns, Tables, mask_of, sort_key
+from search.backends.embedded_columns import Columns, Tables, sort_key
+from search.backends.embedded_terms import COLUMNS, Match, TermIndex, rowids_of
 from search.documents import FACETS, PreparedDocument, prepare
 from search.languages import LOCALISED_FIELDS, SUBFIELDS, subfield_for
 from search.query import SearchQuery, encode_cursor
@@ -32,7 +37,6 @@ from search.textanalysis import terms
 
 BATCH = 500
 JOURNAL_KEEP = 20_000  # journal rows kept; a process further behind reloads its view
-COLUMNS = [f"{field}_{sub}" for field in LOCALISED_FIELDS for sub in SUBFIELDS]
 
 
 class EmbeddedBackend(SearchBackend):
@@ -42,6 +46,7 @@ class EmbeddedBackend(SearchBackend):
         self._local = threading.local()
         self._lock = threading.Lock()
         self._columns: tuple[str, Columns] | None = None
+        self._terms: TermIndex | None = None
         self._ready = False
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
 
@@ -144,11 +149,12 @@ class EmbeddedBackend(SearchBackend):
             return SearchResults(total=0, hits=[], facets={name: {} for name in FACETS}, next_cursor=None)
         with self._read() as conn:
             tables = self._current(conn)
-            matches = _match(conn, tables, groups) if groups else None
-            # The view is patched in place: one search at a time per process uses it.
+            # The views are patched in place: one search at a time per process uses them.
             with self._lock:
                 columns = self._column_view(conn, tables)
-                return _SearchRun(query, columns, matches, groups).results(conn, tables)
+                terms_view = self._term_view(conn, tables) if groups else None
+                match = terms_view.match(conn, groups) if terms_view else None
+                return _SearchRun(query, columns, terms_view, match, groups).results(conn, tables)
 
     # -- plumbing ----------------------------------------------------------------
 
@@ -199,6 +205,13 @@ class EmbeddedBackend(SearchBackend):
             self._columns = (tables.version, self._columns[1].catch_up(conn, tables))
         return self._columns[1]
 
+    def _term_view(self, conn: sqlite3.Connection, tables: Tables) -> TermIndex:
+        if self._terms is None or self._terms.tables != tables:
+            self._terms = TermIndex(conn, tables)
+        else:
+            self._terms = self._terms.catch_up(conn)
+        return self._terms
+
 
 class _Transaction:
     def __init__(self, conn: sqlite3.Connection, begin: str) -> None:
@@ -213,13 +226,13 @@ class _Transaction:
 
 
 class _SearchRun:
-    """One query over one column view: filters, facets, the page of hits and highlights."""
+    """One query over the column view and the text match: filters, facets, the page of hits and highlights."""
 
-    def __init__(self, query: SearchQuery, columns: Columns, matches: list[tuple[int, float]] | None,
+    def __init__(self, query: SearchQuery, columns: Columns, terms_view: TermIndex | None, match: Match | None,
                  groups: dict[str, tuple[float, frozenset[str]]]) -> None:
-        self.query, self.columns, self.groups = query, columns, groups
+        self.query, self.columns, self.terms_view, self.match, self.groups = query, columns, terms_view, match, groups
         self.sort = query.effective_sort
-        self.scores = dict(matches) if matches is not None else None
+        self.scores: dict[int, float] = {}
         self.base = self._base_mask()
         self.facet_filters = {
             name: columns.values_mask(name, values) for name, values in query.filter_values().items() if values
@@ -243,7 +256,7 @@ class _SearchRun:
 
     def _base_mask(self) -> int:
         q, columns = self.query, self.columns
-        base = columns.all_mask if self.scores is None else mask_of(self.scores)
+        base = columns.all_mask if self.match is None else self.match.mask & columns.all_mask
         if q.year_from is not None or q.year_to is not None:
             base &= columns.range_mask("year", q.year_from, q.year_to)
         if q.duration_from is not None or q.duration_to is not None:
@@ -265,39 +278,62 @@ class _SearchRun:
         return facets
 
     def _page(self) -> tuple[list[int], bool]:
-        size, cursor, columns = self.query.size, self.query.cursor, self.columns
+        size, cursor = self.query.size, self.query.cursor
+        after = sort_key(self.sort, cursor[0], cursor[1]) if cursor else None
+        if self.match is None:
+            return self._browsed(after, size)
+        rowids = rowids_of(self.final)
+        if self.sort == "relevance":
+            return self._ranked(rowids, after, size)
+        keyed = sorted((self._key(r), r) for r in rowids.tolist())
+        ordered = [r for key, r in keyed if after is None or key > after]
+        return ordered[:size], len(ordered) > size
+
+    def _browsed(self, after: tuple[float, str] | None, size: int) -> tuple[list[int], bool]:
         selected = self.final.to_bytes((self.final.bit_length() + 7) // 8, "little")
 
         def wanted(r: int) -> bool:
             return (r >> 3) < len(selected) and bool(selected[r >> 3] >> (r & 7) & 1)
 
-        after = sort_key(self.sort, cursor[0], cursor[1]) if cursor else None
-        if self.scores is None:
-            ordered: Iterable[int] = columns.ordered(self.sort, after)
-        else:
-            keyed = [(self._key(r), r) for r in self.scores if wanted(r)]
-            ordered = [r for key, r in sorted(keyed) if after is None or key > after]
-        page = list(islice((r for r in ordered if wanted(r)), size + 1))
+        page = list(islice((r for r in self.columns.ordered(self.sort, after) if wanted(r)), size + 1))
         return page[:size], len(page) > size
 
+    def _ranked(self, rowids: np.ndarray, after: tuple[float, str] | None, size: int) -> tuple[list[int], bool]:
+        # Score every filtered match, keep those past the cursor, then order only the best few.
+        scores = self.terms_view.scores(self.match, rowids)
+        if after is not None:
+            keep = -scores > after[0]
+            ties = np.flatnonzero(-scores == after[0])
+            keep[ties] = [self.columns.ids[r] > after[1] for r in rowids[ties].tolist()]
+            rowids, scores = rowids[keep], scores[keep]
+        more = len(rowids) > size
+        if more:
+            threshold = np.partition(scores, len(scores) - size - 1)[len(scores) - size - 1]
+            best = scores >= threshold
+            rowids, scores = rowids[best], scores[best]
+        ordered = sorted(zip(rowids.tolist(), scores.tolist()), key=lambda p: (-p[1], self.columns.ids[p[0]]))[:size]
+        self.scores = dict(ordered)
+        return [r for r, _ in ordered], more
+
     def _key(self, rowid: int) -> tuple[float, str]:
-        doc_id = self.columns.ids[rowid]
-        if self.sort == "relevance":
-            return sort_key("relevance", self.scores[rowid], doc_id)
-        return sort_key(self.sort, self.columns.primary(self.sort, rowid), doc_id)
+        return sort_key(self.sort, self.columns.primary(self.sort, rowid), self.columns.ids[rowid])
 
     def _highlighted(self, conn: sqlite3.Connection, tables: Tables, page: list[int], hits: list[Hit]) -> list[Hit]:
         marks = ",".join("?" * len(page))
         sources = dict(conn.execute(f"SELECT rowid, source FROM {tables.docs} WHERE rowid IN ({marks})", page))
-        return [Hit(hit.id, hit.score, _highlights(json.loads(sources[r]), self.groups)) for r, hit in zip(page, hits)]
+        matched = self.terms_view.matched_columns(self.match, page)
+        return [Hit(hit.id, hit.score, _highlights(json.loads(sources[r]), self.groups, matched[r]))
+                for r, hit in zip(page, hits)]
 
 
-def _highlights(source: Mapping[str, Any], groups: dict[str, tuple[float, frozenset[str]]]) -> dict[str, list[str]]:
+def _highlights(source: Mapping[str, Any], groups: dict[str, tuple[float, frozenset[str]]],
+                matched: set[str]) -> dict[str, list[str]]:
+    # Analysing text is the costly part: only texts whose column holds a query term are marked.
     found: dict[str, list[str]] = {}
     for field, fragment_size in (("title", None), ("synopsis", SYNOPSIS_FRAGMENT)):
         for tag, text in (source.get(field) or {}).items():
             for sub in (subfield_for(tag), "neutral"):
-                if sub in groups and isinstance(text, str):
+                if sub in groups and f"{field}_{sub}" in matched and isinstance(text, str):
                     marked = highlight.mark(sub, text, groups[sub][1], fragment_size)
                     if marked:
                         found.setdefault(f"{field}.{sub}", []).append(marked)
@@ -314,34 +350,22 @@ def _query_groups(query: SearchQuery) -> dict[str, tuple[float, frozenset[str]]]
     return groups
 
 
-def _match(conn: sqlite3.Connection, tables: Tables, groups: dict[str, tuple[float, frozenset[str]]]) -> list[tuple[int, float]]:
-    # Every query term must occur in one of the subfield's columns (like multi_match
-    # cross_fields with operator "and"); subfields are alternatives whose scores add up.
-    expression = " OR ".join(
-        "({%s} : (%s))" % (
-            " ".join(f"{field}_{sub}" for field in LOCALISED_FIELDS),
-            " AND ".join('"%s"' % t.replace('"', '""') for t in sorted(sub_terms)),
-        )
-        for sub, (_, sub_terms) in groups.items()
-    )
-    weights = [FIELD_BOOSTS[field] * groups[sub][0] if sub in groups else 0.0
-               for field in LOCALISED_FIELDS for sub in SUBFIELDS]
-    sql = f"SELECT rowid, -bm25({tables.fts}, {', '.join(map(repr, weights))}) FROM {tables.fts} WHERE {tables.fts} MATCH ?"
-    return conn.execute(sql, (expression,)).fetchall()
+def _fts_row(doc: PreparedDocument) -> tuple[list[str], int]:
+    """The FTS columns' analysed terms, and how many there are (BM25's document length)."""
+    column_terms = [[t for text in doc.texts[field][sub] for t in terms(sub, text)]
+                    for field in LOCALISED_FIELDS for sub in SUBFIELDS]
+    return [" ".join(ts) for ts in column_terms], sum(map(len, column_terms))
 
 
-def _fts_row(doc: PreparedDocument) -> list[str]:
-    return [" ".join(t for text in doc.texts[field][sub] for t in terms(sub, text))
-            for field in LOCALISED_FIELDS for sub in SUBFIELDS]
-
-
-def _upsert(conn: sqlite3.Connection, tables: Tables, doc: PreparedDocument, fts_row: list[str]) -> int:
+def _upsert(conn: sqlite3.Connection, tables: Tables, doc: PreparedDocument, fts: tuple[list[str], int]) -> int:
     published = doc.published_at.timestamp() if doc.published_at else None
+    fts_row, tokens = fts
     (rowid,) = conn.execute(
-        f"INSERT INTO {tables.docs}(id, year, duration, published, source) VALUES (?, ?, ?, ?, ?) "
+        f"INSERT INTO {tables.docs}(id, year, duration, published, tokens, source) VALUES (?, ?, ?, ?, ?, ?) "
         "ON CONFLICT(id) DO UPDATE SET year = excluded.year, duration = excluded.duration, "
-        "published = excluded.published, source = excluded.source RETURNING rowid",
-        (doc.id, doc.production_year, doc.duration_seconds, published, json.dumps(doc.source, ensure_ascii=False)),
+        "published = excluded.published, tokens = excluded.tokens, source = excluded.source RETURNING rowid",
+        (doc.id, doc.production_year, doc.duration_seconds, published, tokens,
+         json.dumps(doc.source, ensure_ascii=False)),
     ).fetchone()
     conn.execute(f"DELETE FROM {tables.fts} WHERE rowid = ?", (rowid,))
     conn.execute(f"INSERT INTO {tables.fts}(rowid, {', '.join(COLUMNS)}) VALUES (?{', ?' * len(COLUMNS)})",
@@ -359,12 +383,12 @@ def _delete_row(conn: sqlite3.Connection, tables: Tables, rowid: int) -> None:
 
 def _create(conn: sqlite3.Connection, tables: Tables) -> None:
     conn.execute(f"CREATE TABLE {tables.docs} (rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, "
-                 "year INTEGER, duration INTEGER, published REAL, source TEXT NOT NULL)")
+                 "year INTEGER, duration INTEGER, published REAL, tokens INTEGER NOT NULL, source TEXT NOT NULL)")
     conn.execute(f"CREATE TABLE {tables.facets} (doc INTEGER NOT NULL, facet TEXT NOT NULL, value TEXT NOT NULL, "
                  "PRIMARY KEY (doc, facet, value)) WITHOUT ROWID")
     conn.execute(f"CREATE TABLE {tables.journal} (seq INTEGER PRIMARY KEY AUTOINCREMENT, doc INTEGER NOT NULL)")
     # Terms arrive analysed and space-separated; 'ascii' keeps any non-ASCII character inside
-    # a term. detail=full although no phrase is queried: bm25 is ten times slower without it.
+    # a term. detail=full: term frequencies per column come from its fts5vocab instance table.
     conn.execute(f"CREATE VIRTUAL TABLE {tables.fts} USING fts5({', '.join(COLUMNS)}, tokenize='ascii')")
 
 

@@ -48,7 +48,7 @@ class Columns:
 
     @classmethod
     def load(cls, conn: sqlite3.Connection, tables: "Tables") -> "Columns":
-        columns = cls(seq=_journal_head(conn, tables))
+        columns = cls(seq=journal_head(conn, tables))
         by_value: dict[tuple[str, Any], list[int]] = {}
         for rowid, doc_id, year, duration, published in conn.execute(
             f"SELECT rowid, id, year, duration, published FROM {tables.docs}"
@@ -67,13 +67,12 @@ class Columns:
 
     def catch_up(self, conn: sqlite3.Connection, tables: "Tables") -> "Columns":
         """This view brought up to the journal head, patched in place or reloaded."""
-        head = _journal_head(conn, tables)
+        head = journal_head(conn, tables)
         if head == self.seq:
             return self
-        oldest = conn.execute(f"SELECT min(seq) FROM {tables.journal}").fetchone()[0]
-        if head - self.seq > FULL_RELOAD_AFTER or oldest is None or oldest > self.seq + 1:
+        changed = journal_changes(conn, tables, self.seq, head)
+        if changed is None:
             return Columns.load(conn, tables)
-        changed = {r for (r,) in conn.execute(f"SELECT doc FROM {tables.journal} WHERE seq > ?", (self.seq,))}
         for rowid in changed:
             self._clear(rowid)
         marks = ",".join("?" * len(changed))
@@ -159,8 +158,16 @@ class Tables:
         return f"{self.version}_journal"
 
 
-def _journal_head(conn: sqlite3.Connection, tables: Tables) -> int:
+def journal_head(conn: sqlite3.Connection, tables: Tables) -> int:
     return conn.execute(f"SELECT coalesce(max(seq), 0) FROM {tables.journal}").fetchone()[0]
+
+
+def journal_changes(conn: sqlite3.Connection, tables: Tables, seq: int, head: int) -> list[int] | None:
+    """Rowids written since `seq`; None when a reload is due (too many, or the journal no longer reaches back)."""
+    oldest = conn.execute(f"SELECT min(seq) FROM {tables.journal}").fetchone()[0]
+    if head - seq > FULL_RELOAD_AFTER or oldest is None or oldest > seq + 1:
+        return None
+    return sorted({r for (r,) in conn.execute(f"SELECT doc FROM {tables.journal} WHERE seq > ?", (seq,))})
 
 
 def _range_keys(year: int | None, duration: int | None) -> list[tuple[str, int]]:

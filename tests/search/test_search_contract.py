@@ -211,3 +211,32 @@ def test_reset_empties_the_index(make_backend):
     backend.refresh()
     assert backend.search(SearchQuery()).total == 0
     assert backend.ping()
+
+
+def test_filters_do_not_change_relevance_scores_or_order(catalogue):
+    everything = {hit.id: hit.score for hit in catalogue.search(SearchQuery(text="Leopard", size=100)).hits}
+    for filters in (dict(owners=("RTR", "PTV")), dict(year_from=2002), dict(exclude_owners=("PTV",), year_to=2004)):
+        hits = catalogue.search(SearchQuery(text="Leopard", size=100, **filters)).hits
+        assert hits, filters
+        assert [h.score for h in hits] == pytest.approx([everything[h.id] for h in hits])
+        assert [h.id for h in hits] == [i for i in everything if i in {h.id for h in hits}]
+
+
+def test_a_warmed_reader_follows_another_instances_writes(make_backend):
+    writer, reader = make_backend(), make_backend()
+    writer.index(CORPUS)
+    writer.refresh()
+    assert reader.search(SearchQuery(text="Leopard", languages=("en",))).total == 7  # warms the reader
+    valley = programme("valley", {"en": "Leopard Valley"}, owner="BBC", language="en", genres=["nature"],
+                       year=2025, minutes=30, published="2026-12-01T00:00:00+00:00")
+    writer.index([valley, dict(CORPUS[5], title={"en": "Wildlife Documentary: Mountain Cats"}, synopsis={})])
+    writer.refresh()
+    results = reader.search(SearchQuery(text="Leopard", languages=("en",)))
+    assert results.total == 7 and results.hits[0].id == "prog-valley"
+    assert "prog-leopard" not in ids(results)
+    assert results.facets["owner"]["BBC"] == 1
+    assert ids(reader.search(SearchQuery(text="mountain cats"))) == ["prog-leopard"]
+    writer.delete(["prog-valley"])
+    writer.refresh()
+    assert reader.search(SearchQuery(text="Leopard", languages=("en",))).total == 6
+    assert reader.search(SearchQuery(text="valley")).total == 0
