@@ -5,6 +5,7 @@ import threading
 import time
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from backend.media import pipeline, tasks
@@ -32,7 +33,14 @@ def test_cancel_stops_a_running_transcode(ptv, documentary, tmp_path):
            "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(long_clip))
     source = store_source(documentary, long_clip)
     outcome = {}
-    worker = threading.Thread(target=lambda: outcome.setdefault("state", pipeline.process(source.pk)))
+
+    def run() -> None:
+        try:
+            outcome["state"] = pipeline.process(source.pk)
+        finally:
+            connection.close()  # the thread's own connection, so the test database can be dropped
+
+    worker = threading.Thread(target=run)
     worker.start()
     deadline = time.monotonic() + 60
     while Asset.objects.get(pk=source.pk).state != Asset.State.TRANSCODING and time.monotonic() < deadline:
