@@ -15,6 +15,7 @@ MAX_TEXT_LENGTH = 500
 MAX_SIZE = 100
 MAX_FILTER_VALUES = 50
 MAX_LANGUAGES = 10
+MAX_IDS = 65_536  # Elasticsearch's default limit for an ids/terms query
 SORTS = ("relevance", "-published_at", "published_at", "-production_year")
 
 _TAG = re.compile(r"^[A-Za-z]{2,8}(-[A-Za-z0-9]{1,8})*$")
@@ -37,6 +38,8 @@ class SearchQuery:
     dub_languages: tuple[str, ...] = ()
     owners: tuple[str, ...] = ()
     exclude_owners: tuple[str, ...] = ()
+    # Only these documents, e.g. what a licensing filter (avails) allows; None: no restriction.
+    ids: tuple[str, ...] | None = None
     year_from: int | None = None
     year_to: int | None = None
     duration_from: int | None = None
@@ -52,6 +55,10 @@ class SearchQuery:
         object.__setattr__(self, "languages", _tags(self.languages))
         for name in _FILTER_FIELDS:
             object.__setattr__(self, name, _values(name, getattr(self, name)))
+        if self.ids is not None:
+            if not all(isinstance(doc_id, str) for doc_id in self.ids) or len(self.ids) > MAX_IDS:
+                raise InvalidQuery(f"ids: at most {MAX_IDS} document ids")
+            object.__setattr__(self, "ids", tuple(self.ids))
         _check_range("year", self.year_from, self.year_to, 0, 9999)
         _check_range("duration", self.duration_from, self.duration_to, 0, 10**7)
         if self.sort not in SORTS:

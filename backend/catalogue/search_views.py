@@ -1,5 +1,6 @@
 """GET /api/v1/search/: the catalogue searched in the partner's languages, with facets."""
 
+from django.http import QueryDict
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
@@ -12,7 +13,7 @@ from backend.catalogue.search import search_backend
 from backend.catalogue.serializers import ProgrammeSerializer
 from backend.common.languages import InvalidCode, normalise_language_tag
 from search.errors import InvalidQuery, SearchError
-from search.query import SORTS, SearchQuery
+from search.query import MAX_IDS, SORTS, SearchQuery
 
 LIST_PARAMETERS = {  # query parameter -> SearchQuery field; comma-separated or repeated
     "genre": "genres",
@@ -22,6 +23,7 @@ LIST_PARAMETERS = {  # query parameter -> SearchQuery field; comma-separated or 
     "partner": "owners",
 }
 INT_PARAMETERS = ("year_from", "year_to", "duration_from", "duration_to", "size")
+AVAILS_PREFIX = "avail_"  # avail_territory, avail_media, avail_from, avail_to, avail_language, avail_exclusive
 
 
 class SearchUnavailable(APIException):
@@ -58,6 +60,24 @@ def _user_languages(request) -> tuple[str, ...]:
     return tuple(dict.fromkeys(tags))[:10]
 
 
+def _available_ids(request) -> tuple[str, ...] | None:
+    """With `avail_*` parameters (the terms of GET /avails/), only what can still be licensed on them."""
+    from backend.licensing.selectors import avails
+    from backend.licensing.serializers import AvailsQuerySerializer
+
+    terms = QueryDict(mutable=True)
+    for name, values in request.query_params.lists():
+        if name.startswith(AVAILS_PREFIX):
+            terms.setlist(name.removeprefix(AVAILS_PREFIX), values)
+    if not terms:
+        return None
+    form = AvailsQuerySerializer(data=terms)
+    if not form.is_valid():
+        raise ValidationError({f"{AVAILS_PREFIX}{field}": errors for field, errors in form.errors.items()})
+    programmes = avails(request.user.partner, **form.terms())
+    return tuple(str(pk) for pk in programmes.values_list("pk", flat=True)[:MAX_IDS])
+
+
 def build_query(request) -> SearchQuery:
     params = {field: _list(request, name) for name, field in LIST_PARAMETERS.items()}
     params.update({name: _int(request, name) for name in INT_PARAMETERS})
@@ -69,6 +89,7 @@ def build_query(request) -> SearchQuery:
             languages=_user_languages(request),
             sort=request.query_params.get("sort", "relevance"),
             search_after=request.query_params.get("cursor") or None,
+            ids=_available_ids(request),
             **params,
         )
     except InvalidQuery as exc:
@@ -83,6 +104,9 @@ class SearchView(APIView):
     Arabic and Urdu letter folding, Azerbaijani casing, English and Russian stemming), the
     caller's languages (`languages`, else `Accept-Language`) weighing most. Facets count
     what each filter would select under the other filters. Pages continue with `cursor`.
+    The `avail_*` parameters (`avail_territory`, `avail_media`, `avail_from`, `avail_to`,
+    `avail_language`, `avail_localization`, `avail_exclusive`) keep only what can still be
+    licensed on those terms, as GET /api/v1/avails/ does.
     """
 
     @extend_schema(
@@ -93,6 +117,8 @@ class SearchView(APIView):
             *[OpenApiParameter(name, int) for name in INT_PARAMETERS],
             OpenApiParameter("sort", str, enum=list(SORTS)),
             OpenApiParameter("cursor", str, description="next_cursor of the previous page"),
+            *[OpenApiParameter(f"{AVAILS_PREFIX}{name}", str, description=f"Avails filter: `{name}` of GET /avails/")
+              for name in ("territory", "media", "from", "to", "language", "localization", "exclusive")],
         ],
         responses=inline_serializer("SearchResults", {
             "count": serializers.IntegerField(),

@@ -182,6 +182,8 @@ def _text_query(query: SearchQuery) -> Q:
         filters.append(Q("range", production_year=_bounds(query.year_from, query.year_to)))
     if query.duration_from is not None or query.duration_to is not None:
         filters.append(Q("range", duration_seconds=_bounds(query.duration_from, query.duration_to)))
+    if query.ids is not None:
+        filters.append(Q("ids", values=list(query.ids)))
     must_not = [Q("terms", owner=list(query.exclude_owners))] if query.exclude_owners else []
     if not query.text:
         return Q("bool", filter=filters, must_not=must_not)

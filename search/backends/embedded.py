@@ -27,7 +27,7 @@ from search import highlight
 from search.backends.base import (
     FACET_SIZE, SYNOPSIS_FRAGMENT, ProgressCallback, SearchBackend, language_boosts,
 )
-from search.backends.embedded_columns import Columns, Tables, sort_key
+from search.backends.embedded_columns import Columns, Tables, mask_of, sort_key
 from search.backends.embedded_terms import COLUMNS, Match, TermIndex, rowids_of
 from search.documents import FACETS, PreparedDocument, prepare
 from search.languages import LOCALISED_FIELDS, SUBFIELDS, subfield_for
@@ -263,6 +263,9 @@ class _SearchRun:
             base &= columns.range_mask("duration", q.duration_from, q.duration_to)
         if q.exclude_owners:
             base &= ~columns.values_mask("owner", q.exclude_owners)
+        if q.ids is not None:
+            wanted = set(q.ids)
+            base &= mask_of(rowid for rowid, doc_id in columns.ids.items() if doc_id in wanted)
         return base
 
     def _facets(self) -> dict[str, dict[str, int]]:

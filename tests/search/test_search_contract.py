@@ -127,6 +127,15 @@ def test_exclude_owners(catalogue):
     assert sorted(ids(results)) == ["prog-noise-1", "prog-noise-2", "prog-noise-4"]
 
 
+def test_ids_restrict_hits_and_facets(catalogue):
+    # What a licensing filter (avails) allows: only these documents, counted in the facets too.
+    allowed = ("prog-noise-1", "prog-noise-4", "no-such-document")
+    results = catalogue.search(SearchQuery(text="Leopard", ids=allowed))
+    assert sorted(ids(results)) == ["prog-noise-1", "prog-noise-4"] and results.total == 2
+    assert sum(results.facets["owner"].values()) == 2
+    assert catalogue.search(SearchQuery(ids=())).total == 0
+
+
 @pytest.mark.parametrize("sort, key, reverse", [
     ("-published_at", "published_at", True), ("published_at", "published_at", False),
     ("-production_year", "production_year", True),

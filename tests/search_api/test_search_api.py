@@ -103,3 +103,24 @@ def test_bad_queries_are_400_naming_the_parameter(ptv, params, field):
 def test_query_syntax_is_plain_text(catalogue, ptv):
     for text in ('title:"x" AND (', "*", "~/\\", "<script>"):
         assert ptv.client().get(URL, {"q": text}).status_code == 200
+
+
+def test_avails_filter_keeps_what_can_still_be_licensed(catalogue, ptv, cctv, aztv):
+    import datetime
+
+    from tests.licensing.helpers import offer_rights
+
+    start, end = datetime.date.today(), datetime.date.today() + datetime.timedelta(days=365)
+    window = {"window_start": str(start), "window_end": str(end)}
+    offer_rights(ptv, catalogue["karakoram"], territories=["CN"], media=["vod"], subtitle_languages=["zh-Hans"],
+                 **window)
+    offer_rights(aztv, catalogue["baku"], territories=["RU"], media=["vod"], **window)
+    terms = {"avail_territory": "CN", "avail_media": "vod", "avail_from": str(start),
+             "avail_to": str(end), "avail_language": "zh-Hans", "avail_exclusive": "true"}
+    body = cctv.client().get(URL, terms).json()
+    assert [hit["programme"]["id"] for hit in body["results"]] == [catalogue["karakoram"]]
+    assert body["facets"]["owner"] == {"PTV": 1}
+    assert found(cctv.client(), q="BAKI", **terms) == []
+
+    bad = cctv.client().get(URL, {**terms, "avail_territory": "ATLANTIS"})
+    assert bad.status_code == 400 and bad.json()["errors"][0]["field"].startswith("avail_territory")
