@@ -1,6 +1,7 @@
 """A real Celery worker process for integration tests, sharing the test database and broker."""
 
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -36,8 +37,9 @@ class WorkerProcess:
         command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--loglevel", "INFO",
                    "--concurrency", "1", "--without-mingle", "--without-gossip", "--hostname", "test@%h"]
         log = self.log_path.open("ab")
+        # Its own process group, so kill() can take the pool processes down with it.
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                        cwd=settings.BASE_DIR)
+                                        cwd=settings.BASE_DIR, start_new_session=True)
         self.wait_for_log("ready.", timeout)
         return self
 
@@ -53,6 +55,11 @@ class WorkerProcess:
                 raise RuntimeError(f"worker exited ({self.process.returncode}):\n{self.log()}")
             time.sleep(0.1)
         raise TimeoutError(f"{text!r} not in the worker log after {timeout}s:\n{self.log()}")
+
+    def kill(self) -> None:
+        """A crash: SIGKILL to the worker and its pool, no chance to acknowledge or clean up."""
+        os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=30)
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
