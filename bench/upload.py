@@ -1,27 +1,30 @@
-"""Upload throughput: the partner CLI's engine against plain boto3 ``upload_file``.
+"""Upload throughput of the partner CLI against plain baselines, and the API process's memory.
 
-Both send the same generated file to the same S3 endpoint (a moto server started here unless
-``--endpoint`` is given) with the same part size and concurrency. The CLI engine runs as it does
-for a partner: presigned part URLs from the storage layer, Content-MD5 per part, the whole-file
-SHA-256 computed on the way, the server-side part check before completion.
+Two endpoints, one table (medians of ``--repeat`` runs, the order alternating per run):
 
-    .venv/bin/python bench/upload.py                 # 2 GiB
-    .venv/bin/python bench/upload.py --size 512MiB --concurrency 4 --part-size 16MiB
+* **moto S3** (a moto server process started here unless ``--endpoint`` is given): the CLI engine
+  as a partner runs it (presigned ``UploadPart`` URLs from the storage layer, Content-MD5 per part,
+  the whole-file SHA-256 on the way, the server-side part check, completion through the storage
+  layer) against ``boto3`` ``upload_file`` with the same part size and concurrency, twice:
+  with boto3's defaults, and with the storage layer's checksum setting
+  (``request_checksum_calculation="when_required"``). The second does the same server-side work
+  as the CLI path: an upload created without a checksum algorithm makes moto (5.x) emulate S3's
+  full-object CRC64NVME at completion, over an in-memory copy of the whole object, which costs
+  far more than the bytes' transfer (see the CLI's "parts + complete" seconds).
+* **API + filesystem store** (the embedded default through the real API: gunicorn, Django, SQLite):
+  the CLI (``upload_file``) against a plain ``requests`` client that PUTs the same parts with the
+  same concurrency and no checksums; the API worker's RSS is sampled every 20 ms, and its peak
+  growth over the idle RSS is reported (flat = independent of the file size).
 
-``--api-memory`` measures the other target instead: the API process's memory while the CLI
-uploads through it to the filesystem store (the embedded default, where the part bytes do pass
-through the API). A real gunicorn server runs the Django API on a fresh SQLite database; its
-worker's RSS is sampled every 20 ms during uploads of files of different sizes. Flat means the
-peak does not grow with the file size.
-
-    .venv/bin/python bench/upload.py --api-memory --api-sizes 256MiB,1GiB
+    .venv/bin/python bench/upload.py                                  # 2 GiB on both, 256 MiB on the API
+    .venv/bin/python bench/upload.py --sizes 1GiB --api-sizes 256MiB,1GiB --repeat 3
+    .venv/bin/python bench/upload.py --skip-api      # or --skip-s3
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -30,20 +33,43 @@ import tempfile
 import threading
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Callable
 
 import boto3
 import requests
 from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
+from requests.adapters import HTTPAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from backend.client.api import ExchangeApi  # noqa: E402
 from backend.client.engine import PartUploader, targets_from  # noqa: E402
+from backend.client.state import StateStore  # noqa: E402
+from backend.client.upload import UploadOptions, upload_file  # noqa: E402
 from backend.storage.integrity import check_parts  # noqa: E402
 from backend.storage.parts import PartPolicy  # noqa: E402
 from backend.storage.s3 import S3Storage  # noqa: E402
 
 UNITS = {"KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
+# moto completes a 2 GiB upload in about a minute on a busy machine; botocore's default 60 s read
+# timeout then retries CompleteMultipartUpload while the first call still runs, and moto answers
+# the duplicate with HTTP 500 (KeyError on the finished upload id). A longer timeout for all clients.
+READ_TIMEOUT = 900
+
+
+@dataclass
+class Row:
+    endpoint: str
+    size: int
+    baseline: str
+    cli: list[float] = field(default_factory=list)
+    base: list[float] = field(default_factory=list)
+    cli_split: list[tuple[float, float]] = field(default_factory=list)  # (parts, completion) seconds
+    rss_growth: list[float] = field(default_factory=list)
 
 
 def parse_size(text: str) -> int:
@@ -55,72 +81,93 @@ def parse_size(text: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--size", type=parse_size, default=2 * UNITS["GiB"])
+    parser.add_argument("--sizes", default="2GiB", help="file sizes for moto S3, comma-separated")
+    parser.add_argument("--api-sizes", default="256MiB,2GiB", help="file sizes through the API, comma-separated")
     parser.add_argument("--part-size", type=parse_size, default=16 * UNITS["MiB"])
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, alternating; the median is reported")
     parser.add_argument("--endpoint", help="an S3 endpoint to use instead of a local moto server")
-    parser.add_argument("--dir", default=tempfile.gettempdir(), help="where the generated file goes")
-    parser.add_argument("--api-memory", action="store_true", help="measure the API process's memory instead")
-    parser.add_argument("--api-sizes", default="256MiB,1GiB", help="file sizes for --api-memory, comma-separated")
+    parser.add_argument("--dir", default=tempfile.gettempdir(), help="where generated files and the API's data go")
+    parser.add_argument("--skip-s3", action="store_true")
+    parser.add_argument("--skip-api", action="store_true")
     args = parser.parse_args()
-    if args.api_memory:
-        sizes = [parse_size(size) for size in args.api_sizes.split(",")]
-        return api_memory(sizes, args.part_size, args.concurrency, Path(args.dir))
+    load_before = os.getloadavg()
+    rows: list[Row] = []
+    if not args.skip_s3:
+        rows += s3_rows([parse_size(size) for size in args.sizes.split(",")], args)
+    if not args.skip_api:
+        rows += api_rows([parse_size(size) for size in args.api_sizes.split(",")], args)
+    print_table(rows, args, load_before, os.getloadavg())
 
+
+def alternate(runs: int, contenders: list[Callable[[], None]]) -> None:
+    """Run each contender ``runs`` times, reversing the order every other round (warm-up, shared machine)."""
+    for index in range(runs):
+        for run in contenders if index % 2 == 0 else reversed(contenders):
+            run()
+
+
+# --- moto S3 -----------------------------------------------------------------------------------
+
+
+def s3_rows(sizes: list[int], args: argparse.Namespace) -> list[Row]:
     moto = None if args.endpoint else start_moto()
     endpoint = args.endpoint or moto[1]
+    rows = []
     try:
-        path = generate(Path(args.dir) / f"bench-upload-{uuid.uuid4().hex[:8]}.bin", args.size)
-        try:
-            storage = S3Storage(f"bench-{uuid.uuid4().hex[:8]}", endpoint_url=endpoint, access_key="testing",
-                                secret_key="testing", addressing_style="path", max_pool_connections=args.concurrency + 4)
-            storage.client.create_bucket(Bucket=storage.bucket)
-            cli_runs, boto_runs = [], []
-            # Alternating which goes first, because a shared machine and the server's own warm-up skew any single run.
-            for index in range(args.repeat):
-                pair = [(cli_runs, run_cli_engine), (boto_runs, run_boto3)]
-                for runs, run in pair if index % 2 == 0 else reversed(pair):
-                    runs.append(run(storage, path, args.part_size, args.concurrency))
-            cli_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
-        finally:
-            path.unlink()
+        storage = S3Storage(f"bench-{uuid.uuid4().hex[:8]}", endpoint_url=endpoint, access_key="testing",
+                            secret_key="testing", addressing_style="path", max_pool_connections=args.concurrency + 4)
+        storage.client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
+                                      aws_secret_access_key="testing",
+                                      config=storage.client.meta.config.merge(Config(read_timeout=READ_TIMEOUT)))
+        storage.client.create_bucket(Bucket=storage.bucket)
+        for size in sizes:
+            defaults = Row("moto S3", size, "boto3 upload_file, defaults")
+            same = Row("moto S3", size, "boto3 upload_file, when_required")
+            path = generate(Path(args.dir) / f"bench-upload-{uuid.uuid4().hex[:8]}.bin", size)
+            try:
+                def cli() -> None:
+                    parts, completion = run_cli_engine(storage, path, args.part_size, args.concurrency)
+                    for row in (defaults, same):
+                        row.cli.append(parts + completion)
+                        row.cli_split.append((parts, completion))
+
+                alternate(args.repeat, [
+                    cli,
+                    lambda: defaults.base.append(run_boto3(storage, path, args.part_size, args.concurrency, "when_supported")),
+                    lambda: same.base.append(run_boto3(storage, path, args.part_size, args.concurrency, "when_required")),
+                ])
+            finally:
+                path.unlink()
+            rows += [defaults, same]
     finally:
         if moto:
             moto[0].terminate()
             moto[0].wait()
-
-    mib = args.size / UNITS["MiB"]
-    cli_seconds, boto_seconds = statistics.median(cli_runs), statistics.median(boto_runs)
-    print(f"\nfile {mib:.0f} MiB, part size {args.part_size // UNITS['MiB']} MiB, concurrency {args.concurrency}, "
-          f"median of {args.repeat} alternating runs, endpoint {endpoint}")
-    print(f"{'method':<22}{'seconds':>10}{'MiB/s':>10}   runs (s)")
-    for label, seconds, runs in (("CLI engine", cli_seconds, cli_runs), ("boto3 upload_file", boto_seconds, boto_runs)):
-        print(f"{label:<22}{seconds:>10.2f}{mib / seconds:>10.1f}   {' '.join(f'{run:.2f}' for run in runs)}")
-    print(f"{'ratio CLI / boto3':<22}{boto_seconds / cli_seconds:>20.1%}")
-    print(f"{'bench process peak RSS':<22}{cli_rss:>17} MiB  (both uploaders; the API process sends no bytes to S3)")
+    return rows
 
 
-def run_cli_engine(storage: S3Storage, path: Path, part_size: int, concurrency: int) -> float:
+def run_cli_engine(storage: S3Storage, path: Path, part_size: int, concurrency: int) -> tuple[float, float]:
+    """Seconds sending the parts (from creating the upload) and completing it (part check included)."""
     key = "bench/cli"
     started = time.perf_counter()
     plan = PartPolicy(part_size=part_size).plan(path.stat().st_size)
     upload_id = storage.create_multipart(key, "application/octet-stream")
     parts = [{"number": n, "url": storage.part_url(key, upload_id, n, 3600)} for n in range(1, plan.count + 1)]
-    uploader = PartUploader(lambda: {}, concurrency=concurrency)
-    result = uploader.run(path, plan.part_size, plan.count, targets_from(parts))
+    result = PartUploader(lambda: {}, concurrency=concurrency).run(path, plan.part_size, plan.count, targets_from(parts))
+    sent = time.perf_counter()
     checked = check_parts(plan, storage.list_parts(key, upload_id), result.part_md5)
     storage.complete_multipart(key, upload_id, checked)
-    elapsed = time.perf_counter() - started
+    done = time.perf_counter()
     storage.delete(key)
-    return elapsed
+    return sent - started, done - sent
 
 
-def run_boto3(storage: S3Storage, path: Path, part_size: int, concurrency: int) -> float:
+def run_boto3(storage: S3Storage, path: Path, part_size: int, concurrency: int, checksums: str) -> float:
     config = TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size, max_concurrency=concurrency)
-    # A plain client with boto3's defaults, as a partner scripting boto3 would have it.
     client = boto3.client("s3", endpoint_url=storage.client.meta.endpoint_url, region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing")
+                          aws_access_key_id="testing", aws_secret_access_key="testing",
+                          config=Config(request_checksum_calculation=checksums, read_timeout=READ_TIMEOUT))
     started = time.perf_counter()
     client.upload_file(str(path), storage.bucket, "bench/boto3", Config=config)
     elapsed = time.perf_counter() - started
@@ -128,13 +175,12 @@ def run_boto3(storage: S3Storage, path: Path, part_size: int, concurrency: int) 
     return elapsed
 
 
-def api_memory(sizes: list[int], part_size: int, concurrency: int, directory: Path) -> None:
-    from backend.client.api import ExchangeApi
-    from backend.client.state import StateStore
-    from backend.client.upload import UploadOptions, upload_file
+# --- the API with the filesystem store -------------------------------------------------------------
 
-    with tempfile.TemporaryDirectory(dir=directory, prefix="bench-api-") as data_dir:
-        env = {**os.environ, "DATA_DIR": data_dir, "STORAGE_BACKEND": "filesystem", "UPLOAD_PART_SIZE": str(part_size),
+
+def api_rows(sizes: list[int], args: argparse.Namespace) -> list[Row]:
+    with tempfile.TemporaryDirectory(dir=args.dir, prefix="bench-api-") as data_dir:
+        env = {**os.environ, "DATA_DIR": data_dir, "STORAGE_BACKEND": "filesystem", "UPLOAD_PART_SIZE": str(args.part_size),
                "DJANGO_SETTINGS_MODULE": "backend.exchange.settings", "LOG_LEVEL": "WARNING"}
         root = Path(__file__).resolve().parents[1]
         subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, cwd=root, check=True)
@@ -143,33 +189,91 @@ def api_memory(sizes: list[int], part_size: int, concurrency: int, directory: Pa
         port = free_port()
         server = subprocess.Popen([sys.executable, "-m", "gunicorn", "backend.exchange.wsgi:application", "--bind",
                                    f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread", "--threads",
-                                   str(concurrency + 2), "--timeout", "600"], env=env, cwd=root)
+                                   str(args.concurrency + 2), "--timeout", "600"], env=env, cwd=root)
         base = f"http://127.0.0.1:{port}"
         rows = []
         try:
             wait_until_up(base + "/healthz")
             worker = gunicorn_worker(server.pid)
             for size in sizes:
+                row = Row("API + filesystem", size, "plain requests PUTs")
                 path = generate(Path(data_dir) / f"master-{size}.mxf", size)
-                baseline = rss_mib(worker)
-                sampler = RssSampler(worker).start()
-                started = time.perf_counter()
-                result = upload_file(ExchangeApi(base, token), path, programme, UploadOptions(concurrency=concurrency),
-                                     StateStore(Path(data_dir) / "state"))
-                elapsed = time.perf_counter() - started
-                peak = sampler.stop()
-                assert result["asset"]["size"] == size and result["asset"]["sha256_verified"]
-                rows.append((size, elapsed, baseline, peak))
+
+                def measured(upload: Callable[[], dict], times: list[float]) -> None:
+                    idle = rss_mib(worker)
+                    sampler = RssSampler(worker).start()
+                    started = time.perf_counter()
+                    result = upload()
+                    times.append(time.perf_counter() - started)
+                    row.rss_growth.append(sampler.stop() - idle)
+                    assert result["state"] == "completed" and result["asset"]["size"] == size, result
+
+                state = StateStore(Path(data_dir) / "state")
+                options = UploadOptions(concurrency=args.concurrency)
+                alternate(args.repeat, [
+                    lambda: measured(lambda: upload_file(ExchangeApi(base, token), path, programme, options, state), row.cli),
+                    lambda: measured(lambda: run_plain_requests(base, token, programme, path, args.concurrency), row.base),
+                ])
                 path.unlink()
+                rows.append(row)
         finally:
             server.terminate()
             server.wait()
-    print(f"\nAPI process (gunicorn gthread worker) RSS during CLI uploads to the filesystem store, "
-          f"part size {part_size // UNITS['MiB']} MiB, concurrency {concurrency}")
-    print(f"{'file MiB':>10}{'seconds':>10}{'MiB/s':>8}{'RSS before':>12}{'peak RSS':>10}{'growth':>8}")
-    for size, elapsed, baseline, peak in rows:
-        mib = size / UNITS["MiB"]
-        print(f"{mib:>10.0f}{elapsed:>10.2f}{mib / elapsed:>8.1f}{baseline:>12.1f}{peak:>10.1f}{peak - baseline:>8.1f}")
+    return rows
+
+
+def run_plain_requests(base: str, token: str, programme: str, path: Path, concurrency: int) -> dict:
+    """The least a client can do with the protocol: create, PUT each part from a pread, complete."""
+    session = requests.Session()
+    session.mount("http://", HTTPAdapter(pool_maxsize=concurrency))
+    session.headers["Authorization"] = f"Token {token}"
+    size = path.stat().st_size
+    upload = session.post(f"{base}/api/v1/programmes/{programme}/uploads/", timeout=60,
+                          json={"filename": path.name, "size": size, "content_type": "application/mxf"}).json()
+    assert len(upload["parts"]) == upload["part_count"], "more parts than URLs in one answer"
+    with open(path, "rb") as source:
+        def put(target: dict) -> None:
+            data = os.pread(source.fileno(), upload["part_size"], (target["number"] - 1) * upload["part_size"])
+            session.put(target["url"], data=data, headers=target.get("headers") or {}, timeout=600).raise_for_status()
+
+        with ThreadPoolExecutor(concurrency) as pool:
+            list(pool.map(put, upload["parts"]))
+    return session.post(f"{base}/api/v1/uploads/{upload['id']}/complete/", json={}, timeout=600).json()
+
+
+# --- the table ------------------------------------------------------------------------------------
+
+
+def print_table(rows: list[Row], args: argparse.Namespace, load_before, load_after) -> None:
+    mib = UNITS["MiB"]
+    print(f"\npart size {args.part_size // mib} MiB, concurrency {args.concurrency}, median of {args.repeat} runs "
+          f"(order alternating), {os.cpu_count()} CPUs, load average {fmt_load(load_before)} before, "
+          f"{fmt_load(load_after)} after")
+    header = (f"{'endpoint':<18}{'MiB':>6}{'CLI MiB/s':>11}  {'baseline':<34}{'MiB/s':>7}{'ratio':>7}"
+              f"{'CLI parts+complete s':>22}{'API RSS growth':>16}")
+    print(header)
+    print("-" * len(header))
+    for row in rows:
+        size = row.size / mib
+        cli, base = statistics.median(row.cli), statistics.median(row.base)
+        split = ""
+        if row.cli_split:
+            split = f"{statistics.median(p for p, _ in row.cli_split):.1f} + {statistics.median(c for _, c in row.cli_split):.1f}"
+        growth = f"{max(row.rss_growth):+.1f} MiB" if row.rss_growth else "-"
+        print(f"{row.endpoint:<18}{size:>6.0f}{size / cli:>11.1f}  {row.baseline:<34}{size / base:>7.1f}"
+              f"{base / cli:>7.0%}{split:>22}{growth:>16}")
+    print("\nruns (seconds): " + "; ".join(
+        f"{row.endpoint} {row.size / mib:.0f} MiB CLI {fmt_runs(row.cli)} / {row.baseline} {fmt_runs(row.base)}"
+        for row in rows))
+    print("API RSS growth: the largest peak-over-idle of the gunicorn worker across all runs of that size.")
+
+
+def fmt_runs(runs: list[float]) -> str:
+    return " ".join(f"{run:.1f}" for run in runs)
+
+
+def fmt_load(load: tuple[float, float, float]) -> str:
+    return "/".join(f"{value:.1f}" for value in load)
 
 
 SETUP_PARTNER = """

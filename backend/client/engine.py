@@ -1,7 +1,9 @@
 """The parallel part uploader: one sequential reader, a pool of PUTs, retries with backoff.
 
 The file is read once, in order, so the whole-file SHA-256 is computed on the way while parts
-go out in parallel (each part's MD5 is computed by the thread that sends it); at most ``concurrency + 1`` parts are held in memory at any time.
+go out in parallel: each part is handed to the pool before the reader hashes it, and its MD5 is
+computed by the thread that sends it (or, for parts the server already has, checks it), so the
+three overlap on several cores. About ``concurrency + 1`` parts are held in memory at any time.
 """
 
 from __future__ import annotations
@@ -96,26 +98,32 @@ class PartUploader:
         whole = hashlib.sha256()
         part_md5: dict[int, str] = {}
         slots = threading.Semaphore(self.concurrency + 1)
+        failed = threading.Event()
         futures: list[Future] = []
         pool = ThreadPoolExecutor(self.concurrency, thread_name_prefix="part")
+
+        def settle(future: Future) -> None:
+            slots.release()
+            if not future.cancelled() and future.exception():
+                failed.set()
+
         try:
             with open(path, "rb") as source:
                 for number in range(1, part_count + 1):
-                    if any(future.done() and future.exception() for future in futures):
+                    slots.acquire()
+                    if failed.is_set():
                         break  # a part failed for good: stop reading, report it below
-                    if number not in received:
-                        slots.acquire()
                     data = source.read(part_size)
                     if not data or number < part_count and len(data) != part_size:
                         raise UploadFailed(f"{path} is shorter than when the upload started")
-                    whole.update(data)
+                    # Handed to the pool first, so its MD5 and PUT overlap the SHA-256 below (hashlib drops the GIL).
                     if number in received:
-                        part_md5[number] = hashlib.md5(data, usedforsecurity=False).hexdigest()
-                        _check_received(number, received[number], part_md5[number])
-                        continue
-                    future = pool.submit(self._put_part, number, data, part_md5)
-                    future.add_done_callback(lambda _: slots.release())
+                        future = pool.submit(self._check_received, number, data, received[number], part_md5)
+                    else:
+                        future = pool.submit(self._put_part, number, data, part_md5)
+                    future.add_done_callback(settle)
                     futures.append(future)
+                    whole.update(data)
                 else:
                     if source.read(1):
                         raise UploadFailed(f"{path} is longer than when the upload started")
@@ -165,6 +173,16 @@ class PartUploader:
                 self._stop.wait(self._delay(attempt))
         raise UploadFailed(f"part {number} failed after {self.retries + 1} attempts: {problem}")
 
+    @staticmethod
+    def _check_received(number: int, data: bytes, etag: str, part_md5: dict[int, str]) -> None:
+        md5 = part_md5[number] = hashlib.md5(data, usedforsecurity=False).hexdigest()
+        etag = etag.strip('"').lower()
+        if _MD5_HEX.match(etag) and etag != md5:
+            raise UploadFailed(
+                f"part {number} on the server differs from the local file (it changed since the upload began); "
+                "start a new upload without --resume"
+            )
+
     def _target(self, number: int) -> PartTarget:
         with self._lock:
             target = self._targets.get(number)
@@ -185,15 +203,6 @@ class PartUploader:
 
     def _delay(self, attempt: int) -> float:
         return min(self.max_backoff, self.backoff * 2**attempt) * random.uniform(0.5, 1.0)
-
-
-def _check_received(number: int, etag: str, md5: str) -> None:
-    etag = etag.strip('"').lower()
-    if _MD5_HEX.match(etag) and etag != md5:
-        raise UploadFailed(
-            f"part {number} on the server differs from the local file (it changed since the upload began); "
-            "start a new upload without --resume"
-        )
 
 
 def _pooled_session(concurrency: int) -> requests.Session:

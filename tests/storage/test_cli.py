@@ -12,7 +12,7 @@ import requests
 
 from backend.client.cli import main
 from backend.client.state import ResumeState, StateStore
-from backend.storage.errors import NoSuchKey
+from backend.storage.errors import NoSuchKey, NoSuchUpload
 from backend.storage.parts import MiB, PartPolicy
 
 from .protocol_server import TOKEN
@@ -159,3 +159,22 @@ def _save_state(server, path, upload, directory) -> None:
 def _received(storage, server) -> set[int]:
     upload = next(iter(server.app.uploads.values()))
     return {part.number for part in storage.list_parts(upload.key, upload.storage_upload_id)}
+
+
+
+def test_a_part_refused_for_good_stops_the_reader_and_completes_nothing(fs_storage, protocol_server, make_file, tmp_path,
+                                                                       capsys, monkeypatch):
+    server = protocol_server(fs_storage, FS_POLICY)
+    path = make_file(40 * 64 * 1024)
+
+    def aborted(upload_id, *args, **kwargs):  # as if the cleanup task aborted the upload under the client
+        raise NoSuchUpload(f"no upload {upload_id}")
+
+    monkeypatch.setattr(fs_storage, "receive_part", aborted)
+
+    assert main(_args(server, path, tmp_path / "state", "--concurrency", "2")) == 1
+
+    assert "refused: HTTP 404" in capsys.readouterr().err
+    # At most the parts already handed to the pool went out: the reader stopped at the failure.
+    assert 1 <= len(server.app.part_puts) <= 3
+    assert next(iter(server.app.uploads.values())).state == "uploading"
