@@ -110,3 +110,15 @@ def test_audio_only_and_video_only_sources(documentary, tmp_path):
         source = store_source(documentary, path)
         assert pipeline.process(source.pk) == Asset.State.READY, Asset.objects.get(pk=source.pk).state_reason
         assert kinds <= set(source.derivatives.values_list("kind", flat=True))
+
+
+def test_the_owners_systems_hear_that_the_asset_is_ready(ptv, documentary, urdu_clip, settings):
+    from backend.licensing.models import WebhookDelivery
+
+    settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
+    registered = ptv.client().post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/hooks"}, format="json")
+    assert registered.status_code == 201, registered.json()
+    source = store_source(documentary, urdu_clip)
+    pipeline.process(source.pk)
+    delivery = WebhookDelivery.objects.get(event="asset.ready")
+    assert delivery.payload["asset"] == str(source.pk) and delivery.payload["qc_status"] in ("pass", "fail")

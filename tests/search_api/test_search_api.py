@@ -124,3 +124,17 @@ def test_avails_filter_keeps_what_can_still_be_licensed(catalogue, ptv, cctv, az
 
     bad = cctv.client().get(URL, {**terms, "avail_territory": "ATLANTIS"})
     assert bad.status_code == 400 and bad.json()["errors"][0]["field"].startswith("avail_territory")
+
+
+def test_reindex_command_rebuilds_the_index_from_the_catalogue(catalogue, ptv, settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    settings.SEARCH_EMBEDDED_PATH = tmp_path / "rebuilt.sqlite3"  # an empty index, as after a mapping change
+    assert found(ptv.client(), q="karakoram") == []
+    out = StringIO()
+    call_command("search_index", "--reindex", verbosity=0, stdout=out)
+    assert "Indexed 3 published programmes" in out.getvalue()
+    assert found(ptv.client(), q="karakoram") == [catalogue["karakoram"]]
+    assert catalogue["draft"] not in found(ptv.client(), q="مسودہ")
