@@ -9,6 +9,7 @@ import functools
 from collections.abc import Iterator
 
 from django.conf import settings
+from django.db.models import Prefetch
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
@@ -29,8 +30,10 @@ def _forget_backend(setting: str, **kwargs) -> None:
 
 
 def indexable_programmes():
+    # Audio in other languages than the original is what partners can dub from.
+    audio = Programme.assets.rel.related_model.objects.exclude(language="").only("programme_id", "language")
     return Programme.objects.filter(state=Programme.State.PUBLISHED).select_related("owner").prefetch_related(
-        "genres", "subtitle_tracks", "assets"
+        "genres", "subtitle_tracks", Prefetch("assets", queryset=audio, to_attr="language_assets")
     )
 
 
@@ -48,8 +51,7 @@ def programme_document(programme: Programme) -> dict:
         "countries": programme.countries,
         "subtitle_languages": sorted({track.language for track in programme.subtitle_tracks.all()}),
         "dub_languages": sorted(
-            {asset.language for asset in programme.assets.all()
-             if asset.kind == "audio" and asset.language and asset.language != programme.original_language}
+            {asset.language for asset in programme.language_assets if asset.language != programme.original_language}
         ),
         "published_at": programme.published_at.isoformat() if programme.published_at else None,
     }

@@ -18,6 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from backend.catalogue import signals as catalogue_signals
 from backend.common.languages import InvalidCode, normalise_language_tag
 from backend.media import assets
 from backend.media.models import Asset
@@ -131,6 +132,7 @@ def _run(source: Asset, workdir: Path) -> str:
         asset.save(update_fields=["qc_report"])
         assets.set_state(asset, Asset.State.READY, progress=100)
         _announce_ready(asset)
+        catalogue_signals.notify_changed(asset.programme)  # its audio languages are searchable
     return Asset.State.READY
 
 

@@ -138,3 +138,20 @@ def test_reindex_command_rebuilds_the_index_from_the_catalogue(catalogue, ptv, s
     assert "Indexed 3 published programmes" in out.getvalue()
     assert found(ptv.client(), q="karakoram") == [catalogue["karakoram"]]
     assert catalogue["draft"] not in found(ptv.client(), q="مسودہ")
+
+
+def test_subtitle_and_audio_languages_are_searchable(catalogue, ptv, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from backend.catalogue.models import Programme
+    from backend.media.models import Asset
+
+    programme = Programme.objects.get(pk=catalogue["karakoram"])
+    Asset.objects.create(programme=programme, kind=Asset.Kind.RENDITION, storage_key="k/audio_ar", size=1,
+                         language="ar", state=Asset.State.READY)
+    srt = SimpleUploadedFile("zh.srt", "1\n00:00:01,000 --> 00:00:02,000\n公路\n\n".encode())
+    with django_capture_on_commit_callbacks(execute=True):
+        ptv.client().post(f"/api/v1/programmes/{programme.pk}/subtitles/", {"file": srt, "language": "zh-Hans"},
+                          format="multipart")
+    assert found(ptv.client(), subtitle_language="zh-Hans") == [catalogue["karakoram"]]
+    assert found(ptv.client(), dub_language="ar") == [catalogue["karakoram"]]
