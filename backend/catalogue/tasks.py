@@ -10,13 +10,20 @@ from search.errors import SearchError
 def index_programme(programme_id: str) -> str:
     """Index a published programme, or remove it from the index if it is not (any more)."""
     programme = indexable_programmes().filter(pk=programme_id).first()
+    backend = search_backend()
     if programme is None:
-        search_backend().delete([str(programme_id)])
-        return "removed"
-    search_backend().index([programme_document(programme)])
-    return "indexed"
+        backend.delete([str(programme_id)])
+        outcome = "removed"
+    else:
+        backend.index([programme_document(programme)])
+        outcome = "indexed"
+    # Catalogue edits are rare: make each one searchable as soon as the task is done.
+    backend.refresh()
+    return outcome
 
 
 @shared_task(name="catalogue.remove_programme", autoretry_for=(SearchError,), retry_backoff=True, max_retries=8)
 def remove_programme(programme_id: str) -> None:
-    search_backend().delete([str(programme_id)])
+    backend = search_backend()
+    backend.delete([str(programme_id)])
+    backend.refresh()
