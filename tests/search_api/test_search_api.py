@@ -131,7 +131,9 @@ def test_reindex_command_rebuilds_the_index_from_the_catalogue(catalogue, ptv, s
 
     from django.core.management import call_command
 
-    settings.SEARCH_EMBEDDED_PATH = tmp_path / "rebuilt.sqlite3"  # an empty index, as after a mapping change
+    # An empty index, as after a mapping change (a new file, or a new index name on Elasticsearch).
+    settings.SEARCH_EMBEDDED_PATH = tmp_path / "rebuilt.sqlite3"
+    settings.SEARCH_INDEX_PREFIX += "-rebuilt"
     assert found(ptv.client(), q="karakoram") == []
     out = StringIO()
     call_command("search_index", "--reindex", verbosity=0, stdout=out)
