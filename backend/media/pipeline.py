@@ -117,7 +117,7 @@ def _run(source: Asset, workdir: Path) -> str:
     reporter = ProgressReporter(source.pk, low=5, high=90)
     outputs = workdir / "out"
     result = transcode(info, outputs, plan, config, limits(), on_progress=reporter, cancel=reporter.cancelled)
-    if reporter.cancelled() or _state(source.pk) == Asset.State.CANCELLED:
+    if _state(source.pk) == Asset.State.CANCELLED:
         raise Cancelled()
     thumbnails = make_thumbnails(info, outputs / "pictures", count=settings.MEDIA_THUMBNAILS, limits=limits())
     Asset.objects.filter(pk=source.pk).update(progress=92)

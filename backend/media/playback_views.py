@@ -28,10 +28,11 @@ def serve(request: HttpRequest, token: str, path: str) -> HttpResponse:
     )
     if asset is None:  # unknown, or no longer licensed to this partner
         return _denied("not_found", "Not found.", 404)
-    tracks = list(subtitle_selectors.fetchable_tracks(partner, asset.programme).defer(None))
     if path == playback.MASTER:
-        return HttpResponse(playback.master_playlist(asset, tracks), content_type=PLAYLIST)
+        tracks = subtitle_selectors.fetchable_tracks(partner, asset.programme)  # names only, no cues
+        return HttpResponse(playback.master_playlist(asset, list(tracks)), content_type=PLAYLIST)
     if path.startswith("subtitles/"):
+        tracks = list(subtitle_selectors.fetchable_tracks(partner, asset.programme).defer(None))
         return _subtitles(asset, tracks, path.removeprefix("subtitles/"))
     if path.endswith(".m3u8"):
         text = playback.read_playlist(asset, path)

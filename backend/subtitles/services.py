@@ -140,12 +140,17 @@ def render_track(actor: User, track: SubtitleTrack, output: str) -> Download:
     return download
 
 
-def programme_frame_rate(programme: Programme, track: SubtitleTrack | None = None) -> Fraction:
-    """The programme's frame rate for dialogue-list timecodes: the source's, else the track's, else 25."""
+def source_frame_rate(programme: Programme) -> Fraction | None:
+    """The frame rate of the programme's latest probed source, if any."""
     source = programme.assets.filter(kind=Asset.Kind.SOURCE).exclude(technical={}).order_by("-created_at").first()
     rate = (source.technical or {}).get("frame_rate") if source else None
-    if rate:
-        return Fraction(rate)
+    return Fraction(rate) if rate else None
+
+
+def timecode_rate(source_rate: Fraction | None, track: SubtitleTrack | None = None) -> Fraction:
+    """Dialogue-list timecodes count frames of the source, else of the track's timing, else 25."""
+    if source_rate:
+        return source_rate
     if track is not None and track.frame_rate:
         return Fraction(track.frame_rate)
     return DEFAULT_FRAME_RATE
@@ -158,8 +163,9 @@ def dubbing_kit(
     """A zip for a dubbing team: per language the tracks in SRT and WebVTT and a dialogue script
     (CSV with frame-accurate timecodes), plus the music & effects stems, and a manifest."""
     buffer = io.BytesIO()
+    source_rate = source_frame_rate(programme)
     manifest = {"programme": str(programme.pk), "title": programme.title, "languages": languages,
-                "frame_rate": str(programme_frame_rate(programme)), "files": [], "music_and_effects": []}
+                "frame_rate": str(timecode_rate(source_rate)), "files": [], "music_and_effects": []}
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for track in tracks:
             library_track = as_library_track(track)
@@ -169,9 +175,9 @@ def dubbing_kit(
                 archive.writestr(name, library.render(library_track, output))
                 manifest["files"].append(name)
             name = f"{folder}/dialogue-script.{track.language}.csv"
-            rate = programme_frame_rate(programme, track)
             # A BOM so spreadsheet programs open Arabic and Chinese scripts as UTF-8.
-            archive.writestr(name, "\ufeff" + library.dialogue_csv(library_track, rate))
+            csv = library.dialogue_csv(library_track, timecode_rate(source_rate, track))
+            archive.writestr(name, "\ufeff" + csv)
             manifest["files"].append(name)
         storage = get_storage()
         for stem in programme.assets.filter(kind=Asset.Kind.AUDIO, role=Asset.Role.MUSIC_AND_EFFECTS,
