@@ -31,7 +31,6 @@ from backend.media.serializers import (
     UploadSerializer,
 )
 from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
-from backend.partners.models import Role
 from backend.storage import StorageError
 
 
@@ -111,7 +110,7 @@ class AssetViewSet(viewsets.ReadOnlyModelViewSet):
     def download(self, request, pk=None):
         """A short-lived signed URL for the file itself; handing one out is recorded in the audit log."""
         asset = self.get_object()
-        if request.user.role == Role.VIEWER and asset.kind not in selectors.PREVIEW_KINDS:
+        if not request.user.can_fetch_media and asset.kind not in selectors.PREVIEW_KINDS:
             raise PermissionDenied("Viewers may fetch posters and previews only.", code="role_not_allowed")
         url = get_storage().download_url(asset.storage_key, DOWNLOAD_URL_EXPIRY, asset.original_filename or "download")
         # Recorded in the owner's log, so the owner sees who fetched what.

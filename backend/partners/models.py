@@ -35,6 +35,8 @@ class Role(models.TextChoices):
 
 # Roles that may change the partner's catalogue.
 CATALOGUE_WRITERS = frozenset({Role.ADMIN, Role.EDITOR})
+# Viewers browse the catalogue; fetching masters, timed text and kits is work for the others.
+MEDIA_FETCHERS = frozenset({Role.ADMIN, Role.EDITOR, Role.LICENSING, Role.DUBBING})
 
 
 class User(AbstractUser):
@@ -46,6 +48,10 @@ class User(AbstractUser):
     @property
     def can_edit_catalogue(self) -> bool:
         return self.role in CATALOGUE_WRITERS
+
+    @property
+    def can_fetch_media(self) -> bool:
+        return self.role in MEDIA_FETCHERS
 
     @property
     def is_partner_admin(self) -> bool:

@@ -12,15 +12,10 @@ from rest_framework.views import APIView
 
 from backend.catalogue.selectors import visible_programmes
 from backend.common.languages import InvalidCode, normalise_language_tag
-from backend.partners.models import Role
 from backend.storage.base import content_disposition
 from backend.subtitles import selectors, services
 from backend.subtitles.models import SubtitleTrack
 from backend.subtitles.serializers import DownloadQuerySerializer, SubtitleIngestSerializer, SubtitleTrackSerializer
-
-# Catalogue viewers browse; fetching timed text and kits is work for these roles.
-FETCHING_ROLES = {Role.ADMIN, Role.EDITOR, Role.LICENSING, Role.DUBBING}
-
 
 class FormatIsTheFileFormat(DefaultContentNegotiation):
     """`?format=srt` names the subtitle format here, not one of DRF's renderers."""
@@ -36,7 +31,7 @@ def file_response(download: services.Download) -> HttpResponse:
 
 
 def _require_fetching_role(user) -> None:
-    if user.role not in FETCHING_ROLES:
+    if not user.can_fetch_media:
         raise PermissionDenied("Your role does not allow fetching subtitle files.")
 
 
