@@ -3,7 +3,7 @@ and converted to every format. Run: .venv/bin/python bench/subtitles.py"""
 import time
 from collections.abc import Callable
 
-from workers.media.subtitles import dialogue_csv, ingest, render, validate_track
+from subtitles import dialogue_csv, ingest, render, validate_track
 
 CUES = 1500
 PROGRAMME_MS = 2 * 3600 * 1000

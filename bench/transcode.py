@@ -27,11 +27,11 @@ import ffmpeg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from workers.media import safety  # noqa: E402
-from workers.media.config import TranscodeConfig  # noqa: E402
-from workers.media.ladder import LadderPlan, VideoRendition, plan_ladder  # noqa: E402
-from workers.media.probe import MediaInfo, probe  # noqa: E402
-from workers.media.transcode import build_command, transcode  # noqa: E402
+from media import safety  # noqa: E402
+from media.config import TranscodeConfig  # noqa: E402
+from media.ladder import LadderPlan, VideoRendition, plan_ladder  # noqa: E402
+from media.probe import MediaInfo, probe  # noqa: E402
+from media.transcode import build_command, transcode  # noqa: E402
 
 
 def make_source(path: Path, seconds: int) -> None:

@@ -46,13 +46,13 @@ from requests.adapters import HTTPAdapter
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from backend.client.api import ExchangeApi  # noqa: E402
-from backend.client.engine import PartUploader, targets_from  # noqa: E402
-from backend.client.state import StateStore  # noqa: E402
-from backend.client.upload import UploadOptions, upload_file  # noqa: E402
-from backend.storage.integrity import check_parts  # noqa: E402
-from backend.storage.parts import PartPolicy  # noqa: E402
-from backend.storage.s3 import S3Storage  # noqa: E402
+from client.api import ExchangeApi  # noqa: E402
+from client.engine import PartUploader, targets_from  # noqa: E402
+from client.state import StateStore  # noqa: E402
+from client.upload import UploadOptions, upload_file  # noqa: E402
+from storage.integrity import check_parts  # noqa: E402
+from storage.parts import PartPolicy  # noqa: E402
+from storage.s3 import S3Storage  # noqa: E402
 
 UNITS = {"KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
 # moto completes a 2 GiB upload in about a minute on a busy machine; botocore's default 60 s read

@@ -1,4 +1,4 @@
-"""The Celery application. Tasks are thin glue between backend services and workers/media."""
+"""The Celery application: every task the workers run is in ``workers.tasks``."""
 
 import os
 
@@ -18,4 +18,4 @@ app.conf.update(
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
 )
-app.autodiscover_tasks(["workers", "backend.licensing", "backend.media"])
+app.conf.include = ["workers.tasks", "workers.tasks.licensing", "workers.tasks.media", "workers.tasks.search"]

@@ -2,7 +2,8 @@
 
 from django.dispatch import receiver
 
-from backend.catalogue import signals, tasks
+from backend.catalogue import signals
+from workers.tasks import search as tasks
 
 
 @receiver(signals.programme_changed)

@@ -91,7 +91,7 @@ def emit(partner: Partner, event: str, payload: dict[str, Any]) -> list[WebhookD
         WebhookDelivery(webhook=hook, event=event, payload=data) for hook in hooks
     )
     if deliveries:
-        from backend.licensing.tasks import deliver_webhook
+        from workers.tasks.licensing import deliver_webhook
 
         ids = [str(delivery.pk) for delivery in deliveries]
         transaction.on_commit(lambda: [deliver_webhook.delay(delivery_id) for delivery_id in ids])

@@ -1,7 +1,7 @@
 """Storage errors as API errors: the storage error's stable code and HTTP status, in the API's error shape."""
 
 from backend.common.errors import DomainError
-from backend.storage import StorageError
+from storage import StorageError
 
 
 def api_error(error: StorageError) -> DomainError:

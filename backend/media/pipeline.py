@@ -23,14 +23,14 @@ from backend.common.languages import InvalidCode, normalise_language_tag
 from backend.media import assets
 from backend.media.models import Asset
 from backend.media.storage import get_storage
-from workers.media import qc
-from workers.media.config import ProxySpec, Rung, TranscodeConfig
-from workers.media.ladder import plan_ladder
-from workers.media.probe import MediaInfo, probe
-from workers.media.progress import TranscodeCancelled
-from workers.media.safety import Limits, MediaError
-from workers.media.thumbnails import make_thumbnails
-from workers.media.transcode import TranscodeResult, transcode
+from media import qc
+from media.config import ProxySpec, Rung, TranscodeConfig
+from media.ladder import plan_ladder
+from media.probe import MediaInfo, probe
+from media.progress import TranscodeCancelled
+from media.safety import Limits, MediaError
+from media.thumbnails import make_thumbnails
+from media.transcode import TranscodeResult, transcode
 
 PROFILES = {
     "hd-1080i25": qc.HD_1080I25,

@@ -7,7 +7,7 @@ from backend.media.models import Asset
 from backend.partners.models import Partner
 from backend.subtitles import selectors as subtitle_selectors
 from backend.subtitles.services import as_library_track
-from workers.media import subtitles as library
+import subtitles as library
 
 PLAYLIST = "application/vnd.apple.mpegurl"
 

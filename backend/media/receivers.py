@@ -2,7 +2,8 @@
 
 from django.dispatch import receiver
 
-from backend.media import signals, tasks
+from backend.media import signals
+from workers.tasks import media as tasks
 
 
 @receiver(signals.asset_uploaded)

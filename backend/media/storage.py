@@ -15,10 +15,10 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils.crypto import salted_hmac
 
-from backend.storage import PartPolicy, Storage
-from backend.storage.filesystem import FilesystemStorage
-from backend.storage.parts import S3_MIN_PART_SIZE
-from backend.storage.s3 import S3Storage
+from storage import PartPolicy, Storage
+from storage.filesystem import FilesystemStorage
+from storage.parts import S3_MIN_PART_SIZE
+from storage.s3 import S3Storage
 
 PART_PATH = "api/v1/storage/parts/"
 DOWNLOAD_PATH = "api/v1/storage/objects/"

@@ -12,9 +12,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from backend.media.storage import get_storage
-from backend.storage import StorageError, content_disposition
-from backend.storage.errors import NoSuchKey
-from backend.storage.filesystem import FilesystemStorage
+from storage import StorageError, content_disposition
+from storage.errors import NoSuchKey
+from storage.filesystem import FilesystemStorage
 
 DRAIN_CHUNK = 1024 * 1024
 

@@ -27,9 +27,9 @@ from backend.media.keys import source_key
 from backend.media.models import Asset, Upload
 from backend.media.storage import get_part_policy, get_storage
 from backend.partners.models import User
-from backend.storage import ObjectInfo, Part, PartPlan, Storage, StorageError
-from backend.storage.errors import ChecksumMismatch, NoSuchKey, NoSuchUpload, SizeMismatch
-from backend.storage.integrity import check_parts
+from storage import ObjectInfo, Part, PartPlan, Storage, StorageError
+from storage.errors import ChecksumMismatch, NoSuchKey, NoSuchUpload, SizeMismatch
+from storage.integrity import check_parts
 
 logger = logging.getLogger(__name__)
 
@@ -213,7 +213,7 @@ def _create_source_asset(user: User, upload: Upload, info: ObjectInfo, sha256: s
     if asset.sha256_verified:
         signals.notify_uploaded(asset.pk)
     else:
-        from backend.media.tasks import verify_source_checksum  # the tasks module imports this one
+        from workers.tasks.media import verify_source_checksum  # the tasks module imports this one
 
         asset_id = str(asset.pk)
         # robust: a broker hiccup is logged, it does not turn a stored upload into an error answer.

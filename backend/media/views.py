@@ -31,7 +31,7 @@ from backend.media.serializers import (
     UploadSerializer,
 )
 from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
-from backend.storage import StorageError
+from storage import StorageError
 
 
 class StorageErrorsAsApiErrors:

@@ -21,7 +21,7 @@ from backend.media.models import Asset
 from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.partners.models import User
 from backend.subtitles.models import SubtitleTrack
-from workers.media import subtitles as library
+import subtitles as library
 
 CONTENT_TYPES = {
     "srt": "application/x-subrip; charset=utf-8",

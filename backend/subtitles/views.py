@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 
 from backend.catalogue.selectors import visible_programmes
 from backend.common.languages import InvalidCode, normalise_language_tag
-from backend.storage.base import content_disposition
+from storage.base import content_disposition
 from backend.subtitles import selectors, services
 from backend.subtitles.models import SubtitleTrack
 from backend.subtitles.serializers import DownloadQuerySerializer, SubtitleIngestSerializer, SubtitleTrackSerializer

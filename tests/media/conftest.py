@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from workers.media.config import ProxySpec, QcThresholds, Rung, TranscodeConfig
+from media.config import ProxySpec, QcThresholds, Rung, TranscodeConfig
 
 SECRET = "TOP-SECRET-4f1c9e-کلید-密钥"
 # -23 dBFS peak sine: in both stereo channels at 1 kHz this reads -23.0 LUFS (BS.1770).
@@ -189,9 +189,9 @@ def assert_secret_absent():
 @pytest.fixture(scope="session")
 def transcoded(tmp_path_factory, fast_config):
     """Transcode a clip fixture once per session: ``transcoded(path) -> (info, plan, result, progress)``."""
-    from workers.media.ladder import plan_ladder
-    from workers.media.probe import probe
-    from workers.media.transcode import transcode
+    from media.ladder import plan_ladder
+    from media.probe import probe
+    from media.transcode import transcode
 
     done = {}
 

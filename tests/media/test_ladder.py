@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from workers.media.config import TranscodeConfig
-from workers.media.ladder import plan_ladder
-from workers.media.probe import AudioStream, MediaInfo, VideoStream
+from media.config import TranscodeConfig
+from media.ladder import plan_ladder
+from media.probe import AudioStream, MediaInfo, VideoStream
 
 CONFIG = TranscodeConfig()  # 1080p / 720p / 480p
 

@@ -3,8 +3,8 @@ from fractions import Fraction
 
 import pytest
 
-from workers.media.probe import probe
-from workers.media.safety import NotMedia
+from media.probe import probe
+from media.safety import NotMedia
 
 
 def test_1080p25_stereo(hd1080):

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from workers.media import safety
-from workers.media.config import TranscodeConfig
-from workers.media.ladder import plan_ladder
-from workers.media.probe import probe, run_ffprobe
-from workers.media.safety import Limits, MediaLimitExceeded, NotMedia, UnsafeMedia
-from workers.media.transcode import transcode
+from media import safety
+from media.config import TranscodeConfig
+from media.ladder import plan_ladder
+from media.probe import probe, run_ffprobe
+from media.safety import Limits, MediaLimitExceeded, NotMedia, UnsafeMedia
+from media.transcode import transcode
 
 
 def test_hls_playlist_named_mp4_is_rejected_and_never_read(hls_mp4, clips, assert_secret_absent):

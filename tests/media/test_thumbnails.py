@@ -1,7 +1,7 @@
 import pytest
 
-from workers.media.probe import probe
-from workers.media.thumbnails import make_thumbnails
+from media.probe import probe
+from media.thumbnails import make_thumbnails
 
 
 def size(probe_json, path):

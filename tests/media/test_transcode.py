@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from workers.media.ladder import plan_ladder
-from workers.media.probe import probe
-from workers.media.progress import TranscodeCancelled, TranscodeFailed
-from workers.media.transcode import transcode
+from media.ladder import plan_ladder
+from media.probe import probe
+from media.progress import TranscodeCancelled, TranscodeFailed
+from media.transcode import transcode
 
 
 def media_lines(master_text):

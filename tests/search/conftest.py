@@ -34,7 +34,7 @@ def _factory(kind: str, tmp_path) -> tuple[BackendFactory, Callable[[], None]]:
 
     def cleanup() -> None:
         backend = make()
-        backend.client.indices.delete(index=f"{backend.alias}-*", expand_wildcards="all")
+        client.indices.delete(index=f"{backend.alias}-*", expand_wildcards="all")
 
     return make, cleanup
 

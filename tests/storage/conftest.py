@@ -14,10 +14,10 @@ import boto3
 import pytest
 import requests
 
-from backend.storage.filesystem import FilesystemStorage
-from backend.storage.s3 import S3Storage
+from storage.filesystem import FilesystemStorage
+from storage.s3 import S3Storage
+from tests.storage.protocol_server import ProtocolApp, ProtocolServer
 
-from .protocol_server import ProtocolApp, ProtocolServer
 
 MiB = 1024 * 1024
 

@@ -17,11 +17,11 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from backend.storage.base import Storage, content_disposition
-from backend.storage.errors import ChecksumMismatch, SizeMismatch, StorageError
-from backend.storage.filesystem import FilesystemStorage
-from backend.storage.integrity import check_parts
-from backend.storage.parts import PartPlan, PartPolicy
+from storage.base import Storage, content_disposition
+from storage.errors import ChecksumMismatch, SizeMismatch, StorageError
+from storage.filesystem import FilesystemStorage
+from storage.integrity import check_parts
+from storage.parts import PartPlan, PartPolicy
 
 TOKEN = "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"
 

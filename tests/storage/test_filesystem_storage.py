@@ -7,9 +7,9 @@ import io
 import pytest
 import requests
 
-from backend.storage.errors import IncompleteBody, InvalidPart, NoSuchUpload
-from backend.storage.integrity import check_parts
-from backend.storage.parts import PartPolicy
+from storage.errors import IncompleteBody, InvalidPart, NoSuchUpload
+from storage.integrity import check_parts
+from storage.parts import PartPolicy
 
 KEY = "partners/PTV/programmes/3/masters/0001/source"
 POLICY = PartPolicy(part_size=64 * 1024, min_part_size=1024)

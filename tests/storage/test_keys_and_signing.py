@@ -2,9 +2,9 @@ import os
 
 import pytest
 
-from backend.storage.base import content_disposition, validate_key
-from backend.storage.errors import InvalidKey, SignatureExpired, SignatureInvalid
-from backend.storage.signing import UrlSigner
+from storage.base import content_disposition, validate_key
+from storage.errors import InvalidKey, SignatureExpired, SignatureInvalid
+from storage.signing import UrlSigner
 
 ESCAPING_KEYS = ["../etc/passwd", "partners/../../x", "/etc/passwd", "a//b", "a/./b", "a\\..\\b", "", "a/", "a\x00b"]
 

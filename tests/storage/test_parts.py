@@ -1,7 +1,7 @@
 import pytest
 
-from backend.storage.errors import FileTooLarge, InvalidPart
-from backend.storage.parts import GiB, MiB, S3_MAX_PARTS, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE, TiB, PartPolicy
+from storage.errors import FileTooLarge, InvalidPart
+from storage.parts import GiB, MiB, S3_MAX_PARTS, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE, TiB, PartPolicy
 
 
 def test_small_file_is_one_short_part():

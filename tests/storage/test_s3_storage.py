@@ -7,10 +7,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 import requests
 
-from backend.storage.errors import ChecksumMismatch, InvalidPart, NoSuchKey, NoSuchUpload, SizeMismatch
-from backend.storage.integrity import check_parts
-from backend.storage.parts import MiB, PartPolicy
-from backend.storage.s3 import S3Storage
+from storage.errors import ChecksumMismatch, InvalidPart, NoSuchKey, NoSuchUpload, SizeMismatch
+from storage.integrity import check_parts
+from storage.parts import MiB, PartPolicy
+from storage.s3 import S3Storage
 
 KEY = "partners/CCTV/programmes/12/masters/0001/source"
 POLICY = PartPolicy(part_size=5 * MiB)  # moto enforces the 5 MiB minimum for all parts but the last

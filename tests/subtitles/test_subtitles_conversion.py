@@ -4,7 +4,7 @@ from fractions import Fraction
 
 import pytest
 
-from workers.media.subtitles import Cue, SubtitleTrack, dialogue_csv, ingest, render
+from subtitles import Cue, SubtitleTrack, dialogue_csv, ingest, render
 
 from .samples import TEXTS, sample_cues, srt
 

@@ -1,6 +1,6 @@
 import pytest
 
-from workers.media.subtitles import SubtitleEncodingError, decode_subtitle, ingest
+from subtitles import SubtitleEncodingError, decode_subtitle, ingest
 
 from .samples import TEXTS, sample_cues, srt
 

@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from workers.media.subtitles import SubtitleParseError, ingest, sniff_format
+from subtitles import SubtitleParseError, ingest, sniff_format
 
 from .samples import ASS_HEADER, TEXTS, sample_cues, srt, ttml, vtt
 

@@ -1,6 +1,6 @@
 import pytest
 
-from workers.media.subtitles import Cue, SubtitleTrack, ingest, validate_track
+from subtitles import Cue, SubtitleTrack, ingest, validate_track
 
 
 def _track(language: str, *cues: tuple[int, int, tuple[str, ...]]) -> SubtitleTrack:

@@ -1,0 +1,10 @@
+"""The upload CLI against a small protocol server over each store (fixtures shared with tests/storage)."""
+
+from tests.storage.conftest import (  # noqa: F401
+    clock,
+    fs_storage,
+    make_file,
+    moto_endpoint,
+    protocol_server,
+    s3_storage,
+)

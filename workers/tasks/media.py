@@ -1,0 +1,80 @@
+"""Celery glue for media: the pipeline, SHA-256 verification of S3 sources, and the periodic sweeps."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import OperationalError
+from django.db.models import F, Q
+from django.utils import timezone
+
+from backend.media import assets, pipeline, uploads
+from backend.media.models import Asset
+from storage import StorageError
+from storage.errors import NoSuchKey
+from workers.celery import app
+
+VERIFY_MAX_RETRIES = 5
+
+
+@app.task(name="media.verify_source_checksum", bind=True, acks_late=True, max_retries=VERIFY_MAX_RETRIES)
+def verify_source_checksum(self, asset_id: str) -> str:
+    """Stream a source from the store to settle its SHA-256 (S3 cannot hash a multipart object whole)."""
+    try:
+        return assets.verify_sha256(asset_id)
+    except NoSuchKey:
+        return _give_up(asset_id, "the stored file is missing")
+    except StorageError as error:
+        if self.request.retries >= VERIFY_MAX_RETRIES:
+            return _give_up(asset_id, f"the store could not be read: {error.detail}")
+        raise self.retry(exc=error, countdown=30 * 2**self.request.retries)
+
+
+@app.task(name="media.cleanup_abandoned_uploads", acks_late=True)
+def cleanup_abandoned_uploads() -> int:
+    return uploads.cleanup_abandoned_uploads()
+
+
+def _give_up(asset_id: str, reason: str) -> str:
+    asset = Asset.objects.select_related("programme__owner").filter(pk=asset_id, state=Asset.State.UPLOADED).first()
+    if asset is not None:
+        assets.fail(asset, f"checksum_unverified: {reason}")
+    return "failed"
+
+
+@app.task(name="media.process_asset", bind=True, acks_late=True, max_retries=None)
+def process_asset(self, asset_id: str) -> str:
+    """Probe, transcode, QC and thumbnail one source. Safe to run again: outputs are overwritten."""
+    Asset.objects.filter(pk=asset_id).update(attempts=F("attempts") + 1)
+    try:
+        return pipeline.process(asset_id)
+    except (StorageError, OperationalError) as error:  # the store or the database, not the media
+        attempts = Asset.objects.values_list("attempts", flat=True).get(pk=asset_id)
+        if attempts >= settings.MEDIA_MAX_ATTEMPTS:
+            pipeline.fail(asset_id, f"gave up after {attempts} attempts: {error}")
+            return Asset.State.FAILED
+        raise self.retry(exc=error, countdown=30 * 2 ** (attempts - 1))
+
+
+@app.task(name="media.sweep_stale_assets", acks_late=True)
+def sweep_stale_assets() -> int:
+    """Work nobody is doing: sources never picked up, and steps whose worker went silent (killed,
+    machine lost). Each is retried, or failed with the reason after the last attempt."""
+    cutoff = timezone.now() - timedelta(seconds=settings.MEDIA_STALE_AFTER)
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, state_changed_at__lt=cutoff)
+    stale = Asset.objects.filter(silent, kind=Asset.Kind.SOURCE).filter(
+        Q(state__in=[Asset.State.PROBING, Asset.State.TRANSCODING])
+        | Q(state=Asset.State.UPLOADED, sha256_verified_at__isnull=False)
+    )
+    count = 0
+    for asset in stale:
+        if asset.attempts >= settings.MEDIA_MAX_ATTEMPTS:
+            pipeline.fail(asset.pk, f"no worker finished it after {asset.attempts} attempts (worker lost)")
+        else:
+            Asset.objects.filter(pk=asset.pk).update(heartbeat_at=timezone.now())
+            process_asset.delay(str(asset.pk))
+        count += 1
+    for asset in Asset.objects.filter(state=Asset.State.UPLOADED, sha256_verified_at__isnull=True,
+                                      state_changed_at__lt=cutoff, kind=Asset.Kind.SOURCE):
+        verify_source_checksum.delay(str(asset.pk))
+        count += 1
+    return count
