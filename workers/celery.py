@@ -18,4 +18,5 @@ app.conf.update(
     accept_content=["json"],
     broker_connection_retry_on_startup=True,
 )
-app.conf.include = ["workers.tasks", "workers.tasks.licensing", "workers.tasks.media", "workers.tasks.search"]
+app.conf.include = ["workers.tasks", "workers.tasks.licensing", "workers.tasks.media", "workers.tasks.search",
+                    "workers.tasks.webhooks"]

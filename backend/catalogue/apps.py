@@ -6,5 +6,3 @@ class CatalogueConfig(AppConfig):
     label = "catalogue"
     verbose_name = "Programme catalogue"
 
-    def ready(self) -> None:
-        from backend.catalogue import receivers  # noqa: F401  connects catalogue signals to indexing

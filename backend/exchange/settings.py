@@ -47,10 +47,12 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "backend.partners",
     "backend.catalogue",
+    "backend.search",
     "backend.audit",
     "backend.licensing",
     "backend.media",
     "backend.subtitles",
+    "backend.webhooks",
 ]
 
 MIDDLEWARE = [

@@ -3,7 +3,6 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
 from backend.audit.views import AuditEventViewSet
-from backend.catalogue.search_views import SearchView
 from backend.catalogue.views import ProgrammeViewSet
 from backend.common import health
 from backend.licensing.views import (
@@ -12,11 +11,12 @@ from backend.licensing.views import (
     LicenceViewSet,
     OfferViewSet,
     ProgrammeOfferListView,
-    WebhookViewSet,
 )
 from backend.media.views import AssetViewSet, UploadViewSet
 from backend.partners.views import MeView, PartnerViewSet, TokenViewSet, UserViewSet
+from backend.search.views import SearchView
 from backend.subtitles.views import DubbingKitView, ProgrammeSubtitleView, SubtitleTrackViewSet
+from backend.webhooks.views import WebhookViewSet
 
 router = DefaultRouter()
 router.register("programmes", ProgrammeViewSet, basename="programme")

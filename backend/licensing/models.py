@@ -1,4 +1,4 @@
-"""Rights offers, licence requests, licences and webhooks.
+"""Rights offers, licence requests and licences.
 
 Offers, requests and licences keep their terms as lists (what the API shows). Offers and
 licences are also broken into one row per territory x medium (OfferRight, LicenceRight),
@@ -170,50 +170,3 @@ class LicenceRight(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["programme", "territory", "medium", "window_start"])]
-
-
-class Webhook(models.Model):
-    class Event(models.TextChoices):
-        LICENCE_REQUESTED = "licence.requested"
-        LICENCE_APPROVED = "licence.approved"
-        LICENCE_REJECTED = "licence.rejected"
-        LICENCE_EXPIRING = "licence.expiring"
-        ASSET_READY = "asset.ready"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="webhooks")
-    url = models.URLField(max_length=2000)
-    events = models.JSONField(default=list, help_text="Events to receive; empty means all")
-    # Kept in clear: signing needs it. It is shown once, when the webhook is registered.
-    secret = models.CharField(max_length=64, editable=False)
-    is_active = models.BooleanField(default=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "id"]
-
-    def wants(self, event: str) -> bool:
-        return not self.events or event in self.events
-
-
-class WebhookDelivery(models.Model):
-    class State(models.TextChoices):
-        PENDING = "pending", "Pending"
-        DELIVERED = "delivered", "Delivered"
-        FAILED = "failed", "Failed after all retries"
-
-    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    webhook = models.ForeignKey(Webhook, on_delete=models.CASCADE, related_name="deliveries")
-    event = models.CharField(max_length=32, choices=Webhook.Event.choices)
-    payload = models.JSONField(default=dict)
-    state = models.CharField(max_length=10, choices=State.choices, default=State.PENDING, db_index=True)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
-    error = models.TextField(blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-    last_attempt_at = models.DateTimeField(null=True, blank=True)
-    delivered_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at", "id"]

@@ -5,7 +5,7 @@ from rest_framework import serializers
 from backend.catalogue.fields import LanguageTagField
 from backend.catalogue.selectors import visible_programmes
 from backend.licensing import territories
-from backend.licensing.models import Licence, LicenceRequest, LocalizationType, Medium, RightsOffer, Webhook, WebhookDelivery
+from backend.licensing.models import Licence, LicenceRequest, LocalizationType, Medium, RightsOffer
 
 RIGHTS_FIELDS = [
     "territories", "territory_groups", "media", "subtitle_languages", "dub_languages", "window_start", "window_end",
@@ -171,33 +171,3 @@ class AvailsQuerySerializer(serializers.Serializer):
             "language": data.get("language"), "localization": data.get("localization"),
             "exclusive": data["exclusive"],
         }
-
-
-class WebhookSerializer(serializers.ModelSerializer):
-    events = serializers.ListField(child=serializers.ChoiceField(choices=Webhook.Event.choices), required=False,
-                                   help_text="Events to receive; empty or absent means all")
-
-    class Meta:
-        model = Webhook
-        fields = ["id", "url", "events", "is_active", "created_at"]
-        read_only_fields = ["id", "is_active", "created_at"]
-
-    def validate_events(self, value):
-        return _unique(value)
-
-
-class RegisteredWebhookSerializer(WebhookSerializer):
-    secret = serializers.CharField(read_only=True, help_text="Shown once: keep it to verify signatures")
-
-    class Meta(WebhookSerializer.Meta):
-        fields = [*WebhookSerializer.Meta.fields, "secret"]
-
-
-class WebhookDeliverySerializer(serializers.ModelSerializer):
-    event = serializers.CharField(read_only=True)
-
-    class Meta:
-        model = WebhookDelivery
-        fields = ["id", "event", "payload", "state", "attempts", "response_status", "error", "created_at",
-                  "last_attempt_at", "delivered_at"]
-        read_only_fields = fields

@@ -18,7 +18,8 @@ from rest_framework.exceptions import ErrorDetail, ValidationError
 from backend.audit import services as audit
 from backend.catalogue.models import Programme
 from backend.common.errors import Conflict
-from backend.licensing import selectors, webhooks
+from backend.licensing import selectors
+from backend.licensing.signals import notify
 from backend.licensing.models import (
     Licence,
     LicenceRequest,
@@ -28,7 +29,6 @@ from backend.licensing.models import (
     OfferRight,
     Rights,
     RightsOffer,
-    Webhook,
 )
 from backend.partners.models import User
 
@@ -189,7 +189,7 @@ def request_licence(actor: User, programme: Programme, data: dict[str, Any]) -> 
     _check_no_conflict(programme.pk, licence_request, licence_request.exclusive)
     licence_request.save()
     _audit_both(actor, licence_request, "licence.requested", exclusive=licence_request.exclusive)
-    webhooks.emit(programme.owner, Webhook.Event.LICENCE_REQUESTED, _event_payload(licence_request))
+    notify(programme.owner, "licence.requested", _event_payload(licence_request))
     return licence_request
 
 
@@ -235,7 +235,7 @@ def approve(actor: User, licence_request: LicenceRequest, reason: str = "") -> L
     licence_request.decided_by, licence_request.decided_at, licence_request.reason = actor, timezone.now(), reason
     licence_request.save(update_fields=["state", "decided_by", "decided_at", "reason"])
     _audit_both(actor, licence_request, "licence.approved", licence=str(licence.pk), reason=reason)
-    webhooks.emit(licence.licensee, Webhook.Event.LICENCE_APPROVED,
+    notify(licence.licensee, "licence.approved",
                   {**_event_payload(licence_request), "licence": str(licence.pk)})
     return licence
 
@@ -247,7 +247,7 @@ def reject(actor: User, licence_request: LicenceRequest, reason: str) -> Licence
     licence_request.decided_by, licence_request.decided_at, licence_request.reason = actor, timezone.now(), reason
     licence_request.save(update_fields=["state", "decided_by", "decided_at", "reason"])
     _audit_both(actor, licence_request, "licence.rejected", reason=reason)
-    webhooks.emit(licence_request.requester, Webhook.Event.LICENCE_REJECTED,
+    notify(licence_request.requester, "licence.rejected",
                   {**_event_payload(licence_request), "reason": reason})
     return licence_request
 
@@ -279,6 +279,6 @@ def refresh_licence_states() -> dict[str, int]:
                 "window_end": licence.window_end, "days_left": (licence.window_end - today).days,
             }
             for partner in (licence.licensee, licence.licensor):
-                webhooks.emit(partner, Webhook.Event.LICENCE_EXPIRING, payload)
+                notify(partner, "licence.expiring", payload)
             notified += 1
     return {**counts, "expiry_notices": notified}

@@ -5,7 +5,6 @@
 - /licence-requests/ (+ {id}/approve/, {id}/reject/)
 - /licences/                           read-only; state computed from the window
 - /avails/                             programmes still available on given terms
-- /webhooks/ (+ {id}/deliveries/)      a partner's event subscriptions and their delivery log
 """
 
 from django.shortcuts import get_object_or_404
@@ -17,9 +16,9 @@ from rest_framework.response import Response
 
 from backend.catalogue.selectors import visible_programmes, with_related
 from backend.catalogue.serializers import ProgrammeSerializer
-from backend.licensing import selectors, services, webhooks
+from backend.licensing import selectors, services
 from backend.licensing.filters import LicenceFilter, LicenceRequestFilter, OfferFilter
-from backend.licensing.models import Licence, LicenceRequest, RightsOffer, Webhook
+from backend.licensing.models import Licence, LicenceRequest, RightsOffer
 from backend.licensing.permissions import CanLicenseOrReadOnly
 from backend.licensing.serializers import (
     AvailsQuerySerializer,
@@ -27,12 +26,8 @@ from backend.licensing.serializers import (
     LicenceRequestSerializer,
     LicenceSerializer,
     OfferSerializer,
-    RegisteredWebhookSerializer,
     RejectionSerializer,
-    WebhookDeliverySerializer,
-    WebhookSerializer,
 )
-from backend.partners.permissions import IsPartnerAdmin
 
 
 def _require_owner(request, programme) -> None:
@@ -165,36 +160,3 @@ class AvailsView(generics.ListAPIView):
         query.is_valid(raise_exception=True)
         programmes = selectors.avails(self.request.user.partner, **query.terms())
         return with_related(programmes).order_by("-published_at", "id")
-
-
-class WebhookViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixins.RetrieveModelMixin,
-                     mixins.DestroyModelMixin, viewsets.GenericViewSet):
-    """The partner's webhooks, managed by its administrators. The secret is shown once, on creation."""
-
-    serializer_class = WebhookSerializer
-    permission_classes = [IsPartnerAdmin]
-    filter_backends = []
-
-    def get_queryset(self):
-        if getattr(self, "swagger_fake_view", False):  # schema generation has no user
-            return Webhook.objects.none()
-        return self.request.user.partner.webhooks.all()
-
-    @extend_schema(responses={201: RegisteredWebhookSerializer})
-    def create(self, request, *args, **kwargs):
-        serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        webhook, secret = webhooks.register(
-            request.user, url=serializer.validated_data["url"], events=serializer.validated_data.get("events", [])
-        )
-        return Response({**WebhookSerializer(webhook).data, "secret": secret}, status=status.HTTP_201_CREATED)
-
-    def perform_destroy(self, instance):
-        webhooks.unregister(self.request.user, instance)
-
-    @extend_schema(responses={200: WebhookDeliverySerializer(many=True)})
-    @action(detail=True, methods=["get"])
-    def deliveries(self, request, pk=None):
-        """The delivery log, newest first: attempts, last response status and error."""
-        page = self.paginate_queryset(self.get_object().deliveries.all())
-        return self.get_paginated_response(WebhookDeliverySerializer(page, many=True).data)

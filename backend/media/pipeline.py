@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from backend.catalogue import signals as catalogue_signals
 from backend.common.languages import InvalidCode, normalise_language_tag
-from backend.media import assets
+from backend.media import assets, signals
 from backend.media.models import Asset
 from backend.media.storage import get_storage
 from media import qc
@@ -131,7 +131,7 @@ def _run(source: Asset, workdir: Path) -> str:
         asset.qc_report = report
         asset.save(update_fields=["qc_report"])
         assets.set_state(asset, Asset.State.READY, progress=100)
-        _announce_ready(asset)
+        signals.notify_ready(asset)
         catalogue_signals.notify_changed(asset.programme)  # its audio languages are searchable
     return Asset.State.READY
 
@@ -223,11 +223,3 @@ def _content_type(path: Path) -> str:
     if path.suffix == ".m3u8":
         return "application/vnd.apple.mpegurl"
     return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-
-
-def _announce_ready(asset: Asset) -> None:
-    from backend.licensing import webhooks
-
-    webhooks.emit(asset.programme.owner, "asset.ready", {
-        "asset": str(asset.pk), "programme": str(asset.programme_id), "qc_status": asset.qc_report.get("status"),
-    })

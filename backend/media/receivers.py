@@ -1,9 +1,14 @@
-"""A verified source enters the pipeline through Celery, after the transaction that stored it commits."""
+"""Stored sources reach the workers through Celery, after the transaction that recorded them commits."""
 
 from django.dispatch import receiver
 
 from backend.media import signals
 from workers.tasks import media as tasks
+
+
+@receiver(signals.source_received)
+def enqueue_checksum(sender, asset_id, **kwargs) -> None:
+    tasks.verify_source_checksum.delay(str(asset_id))
 
 
 @receiver(signals.asset_uploaded)

@@ -213,9 +213,5 @@ def _create_source_asset(user: User, upload: Upload, info: ObjectInfo, sha256: s
     if asset.sha256_verified:
         signals.notify_uploaded(asset.pk)
     else:
-        from workers.tasks.media import verify_source_checksum  # the tasks module imports this one
-
-        asset_id = str(asset.pk)
-        # robust: a broker hiccup is logged, it does not turn a stored upload into an error answer.
-        transaction.on_commit(lambda: verify_source_checksum.delay(asset_id), robust=True)
+        signals.notify_received(asset.pk)
     return asset

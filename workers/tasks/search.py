@@ -1,7 +1,8 @@
 """Keep the search index in step with the catalogue. Idempotent: each run indexes the current state."""
 
 
-from backend.catalogue.search import indexable_programmes, programme_document, search_backend
+from backend.search.documents import indexable_programmes, programme_document
+from backend.search.engine import search_backend
 from search.errors import SearchError
 from workers.celery import app
 

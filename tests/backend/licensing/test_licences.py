@@ -4,7 +4,8 @@ from django.utils import timezone
 
 from backend.catalogue.models import Programme
 from backend.licensing import selectors
-from backend.licensing.models import Licence, LicenceRight, Webhook, WebhookDelivery
+from backend.licensing.models import Licence, LicenceRight
+from backend.webhooks.models import Webhook, WebhookDelivery
 from workers.tasks.licensing import refresh_licence_states
 from tests.backend.licensing.helpers import LICENCES, approve, offer_rights, publish_programme, request_licence
 

@@ -113,7 +113,7 @@ def test_audio_only_and_video_only_sources(documentary, tmp_path):
 
 
 def test_the_owners_systems_hear_that_the_asset_is_ready(ptv, documentary, urdu_clip, settings):
-    from backend.licensing.models import WebhookDelivery
+    from backend.webhooks.models import WebhookDelivery
 
     settings.WEBHOOK_ALLOW_PRIVATE_NETWORKS = True
     registered = ptv.client().post("/api/v1/webhooks/", {"url": "http://127.0.0.1:9/hooks"}, format="json")

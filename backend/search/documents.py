@@ -1,32 +1,15 @@
-"""The catalogue's side of search: which backend, and what a programme's search document holds.
+"""What a programme's search document holds.
 
 The `search` package knows nothing of Django; this module turns programmes into its plain
 documents. Only published programmes are indexed, so the index itself holds nothing a
 partner may not see.
 """
 
-import functools
 from collections.abc import Iterator
 
-from django.conf import settings
 from django.db.models import Prefetch
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 
 from backend.catalogue.models import Programme
-from search.backends import get_backend
-from search.backends.base import SearchBackend
-
-
-@functools.cache
-def search_backend() -> SearchBackend:
-    return get_backend(settings.ELASTICSEARCH_URL, settings.SEARCH_EMBEDDED_PATH, settings.SEARCH_INDEX_PREFIX)
-
-
-@receiver(setting_changed)
-def _forget_backend(setting: str, **kwargs) -> None:
-    if setting in {"ELASTICSEARCH_URL", "SEARCH_EMBEDDED_PATH", "SEARCH_INDEX_PREFIX"}:
-        search_backend.cache_clear()
 
 
 def indexable_programmes():

@@ -9,9 +9,11 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from backend.catalogue import selectors
-from backend.catalogue.search import search_backend
 from backend.catalogue.serializers import ProgrammeSerializer
 from backend.common.languages import InvalidCode, normalise_language_tag
+from backend.licensing.selectors import avails
+from backend.licensing.serializers import AvailsQuerySerializer
+from backend.search.engine import search_backend
 from search.errors import InvalidQuery, SearchError
 from search.query import MAX_IDS, SORTS, SearchQuery
 
@@ -62,9 +64,6 @@ def _user_languages(request) -> tuple[str, ...]:
 
 def _available_ids(request) -> tuple[str, ...] | None:
     """With `avail_*` parameters (the terms of GET /avails/), only what can still be licensed on them."""
-    from backend.licensing.selectors import avails
-    from backend.licensing.serializers import AvailsQuerySerializer
-
     terms = QueryDict(mutable=True)
     for name, values in request.query_params.lists():
         if name.startswith(AVAILS_PREFIX):

@@ -6,9 +6,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from backend.licensing import webhooks
-from backend.licensing.models import Webhook, WebhookDelivery
-from workers.tasks.licensing import deliver_webhook
+from backend.webhooks import services as webhooks
+from backend.webhooks.models import Webhook, WebhookDelivery
+from workers.tasks.webhooks import deliver_webhook
 from backend.partners.models import Role
 from tests.backend.licensing.helpers import request_licence
 

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
-from backend.catalogue.search import catalogue_documents, indexable_programmes, search_backend
+from backend.search.documents import catalogue_documents, indexable_programmes
+from backend.search.engine import search_backend
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """Signed event notifications to partner systems.
 
-`emit` records one delivery per subscribed webhook and queues it after the transaction
-commits; the Celery task `deliver_webhook` POSTs it, retrying with exponential backoff.
+`emit` records one delivery per subscribed webhook (an outbox row) and announces them once the
+transaction commits; a Celery task POSTs each, retrying with exponential backoff.
 Receivers verify `X-Exchange-Signature: sha256=<hex>`, an HMAC-SHA256 with the webhook's
 secret over `<X-Exchange-Timestamp>.<body>`, and should refuse old timestamps (replays).
 """
@@ -24,8 +24,9 @@ from django.utils import timezone
 
 from backend.audit import services as audit
 from backend.common.errors import DomainError
-from backend.licensing.models import Webhook, WebhookDelivery
 from backend.partners.models import Partner, User
+from backend.webhooks import signals
+from backend.webhooks.models import Webhook, WebhookDelivery
 
 SIGNATURE_HEADER = "X-Exchange-Signature"
 TIMESTAMP_HEADER = "X-Exchange-Timestamp"
@@ -91,10 +92,7 @@ def emit(partner: Partner, event: str, payload: dict[str, Any]) -> list[WebhookD
         WebhookDelivery(webhook=hook, event=event, payload=data) for hook in hooks
     )
     if deliveries:
-        from workers.tasks.licensing import deliver_webhook
-
-        ids = [str(delivery.pk) for delivery in deliveries]
-        transaction.on_commit(lambda: [deliver_webhook.delay(delivery_id) for delivery_id in ids])
+        signals.notify_created([delivery.pk for delivery in deliveries])
     return deliveries
 
 

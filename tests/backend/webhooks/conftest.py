@@ -1,0 +1,1 @@
+from tests.backend.licensing.conftest import documentary  # noqa: F401  (a licensing event to deliver)
