@@ -107,7 +107,7 @@ def pipeline_runner(source: Path, work: Path):
     from backend.catalogue import services as catalogue
     from backend.media import pipeline
     from backend.media.models import Asset
-    from backend.media.storage import get_storage
+    from backend.storage import get_storage
     from backend.partners import services as partners
 
     call_command("migrate", verbosity=0)

@@ -4,9 +4,18 @@
 class SearchError(Exception):
     """The search service failed (unreachable, misconfigured); a 5xx for API callers."""
 
+    code = "search_unavailable"
+
 
 class InvalidQuery(ValueError):
-    """The caller's query is malformed or too large; the message names the problem (a 4xx)."""
+    """The caller's query is malformed or too large: ``field`` names the SearchQuery field, the
+    message the problem (a 4xx)."""
+
+    code = "invalid_query"
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field}: {problem}")
+        self.field, self.problem = field, problem
 
 
 class InvalidDocument(ValueError):

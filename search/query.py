@@ -57,14 +57,14 @@ class SearchQuery:
             object.__setattr__(self, name, _values(name, getattr(self, name)))
         if self.ids is not None:
             if not all(isinstance(doc_id, str) for doc_id in self.ids) or len(self.ids) > MAX_IDS:
-                raise InvalidQuery(f"ids: at most {MAX_IDS} document ids")
+                raise InvalidQuery("ids", f"at most {MAX_IDS} document ids")
             object.__setattr__(self, "ids", tuple(self.ids))
         _check_range("year", self.year_from, self.year_to, 0, 9999)
         _check_range("duration", self.duration_from, self.duration_to, 0, 10**7)
         if self.sort not in SORTS:
-            raise InvalidQuery(f"sort: must be one of {', '.join(SORTS)}")
+            raise InvalidQuery("sort", f"must be one of {', '.join(SORTS)}")
         if isinstance(self.size, bool) or not isinstance(self.size, int) or not 1 <= self.size <= MAX_SIZE:
-            raise InvalidQuery(f"size: must be an integer from 1 to {MAX_SIZE}")
+            raise InvalidQuery("size", f"must be an integer from 1 to {MAX_SIZE}")
         if self.search_after is not None:
             object.__setattr__(self, "_cursor", decode_cursor(self.search_after, self.effective_sort))
 
@@ -95,25 +95,25 @@ def encode_cursor(sort: str, values: tuple[Any, ...]) -> str:
 
 def decode_cursor(cursor: str, sort: str) -> tuple[Any, ...]:
     if not isinstance(cursor, str) or len(cursor) > 1000:
-        raise InvalidQuery("search_after: malformed cursor")
+        raise InvalidQuery("search_after", "malformed cursor")
     try:
         decoded = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except ValueError:
-        raise InvalidQuery("search_after: malformed cursor") from None
+        raise InvalidQuery("search_after", "malformed cursor") from None
     if not isinstance(decoded, list) or len(decoded) != 3 or not isinstance(decoded[2], str):
-        raise InvalidQuery("search_after: malformed cursor")
+        raise InvalidQuery("search_after", "malformed cursor")
     if decoded[0] != sort:
-        raise InvalidQuery("search_after: cursor belongs to another sort order")
+        raise InvalidQuery("search_after", "cursor belongs to another sort order")
     if decoded[1] is not None and not isinstance(decoded[1], (int, float)):
-        raise InvalidQuery("search_after: malformed cursor")
+        raise InvalidQuery("search_after", "malformed cursor")
     return tuple(decoded[1:])
 
 
 def _clean_text(text: Any) -> str:
     if not isinstance(text, str):
-        raise InvalidQuery("text: must be a string")
+        raise InvalidQuery("text", "must be a string")
     if len(text) > MAX_TEXT_LENGTH:
-        raise InvalidQuery(f"text: at most {MAX_TEXT_LENGTH} characters, got {len(text)}")
+        raise InvalidQuery("text", f"at most {MAX_TEXT_LENGTH} characters, got {len(text)}")
     # Control and format characters carry no meaning for search; ZWNJ/ZWJ do for Urdu.
     kept = (c for c in text if unicodedata.category(c)[0] != "C" or c in "\u200c\u200d")
     return " ".join("".join(kept).split())
@@ -122,26 +122,26 @@ def _clean_text(text: Any) -> str:
 def _tags(tags: Any) -> tuple[str, ...]:
     tags = _values("languages", tags)
     if len(tags) > MAX_LANGUAGES:
-        raise InvalidQuery(f"languages: at most {MAX_LANGUAGES} tags")
+        raise InvalidQuery("languages", f"at most {MAX_LANGUAGES} tags")
     for tag in tags:
         if not _TAG.match(tag):
-            raise InvalidQuery(f"languages: {tag!r} is not a BCP 47 language tag")
+            raise InvalidQuery("languages", f"{tag!r} is not a BCP 47 language tag")
     return tags
 
 
 def _values(name: str, values: Any) -> tuple[str, ...]:
     if isinstance(values, str) or not isinstance(values, (list, tuple, set, frozenset)):
-        raise InvalidQuery(f"{name}: must be a list of strings")
+        raise InvalidQuery(name, "must be a list of strings")
     if len(values) > MAX_FILTER_VALUES:
-        raise InvalidQuery(f"{name}: at most {MAX_FILTER_VALUES} values")
+        raise InvalidQuery(name, f"at most {MAX_FILTER_VALUES} values")
     if not all(isinstance(v, str) and 0 < len(v) <= 100 for v in values):
-        raise InvalidQuery(f"{name}: values must be non-empty strings of at most 100 characters")
+        raise InvalidQuery(name, "values must be non-empty strings of at most 100 characters")
     return tuple(sorted(set(values)))
 
 
 def _check_range(name: str, low: Any, high: Any, minimum: int, maximum: int) -> None:
     for bound, value in (("from", low), ("to", high)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int) or not minimum <= value <= maximum):
-            raise InvalidQuery(f"{name}_{bound}: must be an integer from {minimum} to {maximum}")
+            raise InvalidQuery(f"{name}_{bound}", f"must be an integer from {minimum} to {maximum}")
     if low is not None and high is not None and low > high:
-        raise InvalidQuery(f"{name}_from: must not be greater than {name}_to")
+        raise InvalidQuery(f"{name}_from", f"must not be greater than {name}_to")

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import BinaryIO, Sequence
 
 from .errors import InvalidKey
+from .parts import S3_MIN_PART_SIZE
 
 CHUNK_SIZE = 8 * 1024 * 1024
 
@@ -57,64 +58,117 @@ class ObjectInfo:
 
 
 class Storage(ABC):
-    """Multipart object storage. Keys are built by the server, never from client file names."""
+    """Multipart object storage. Keys are built by the server, never from client file names.
 
-    @abstractmethod
+    As in ``django.core.files.storage``: the public methods hold the shared rule (every key is
+    validated here, once) and call the backend's private ``_`` method; backends implement only
+    the ``_`` methods. ``min_part_size`` is the smallest part but the last the store accepts.
+    """
+
+    min_part_size: int = S3_MIN_PART_SIZE
+
+    # The following methods represent the public interface; backends implement the private ones.
+
     def create_multipart(self, key: str, content_type: str) -> str:
         """Start a multipart upload and return its upload id."""
+        return self._create_multipart(validate_key(key), content_type)
 
-    @abstractmethod
     def part_url(self, key: str, upload_id: str, part_number: int, expires_in: int) -> str:
         """A signed URL the client PUTs one part's bytes to."""
+        return self._part_url(validate_key(key), upload_id, part_number, expires_in)
 
-    @abstractmethod
     def list_parts(self, key: str, upload_id: str) -> list[Part]:
         """Parts received so far, in part-number order."""
+        return self._list_parts(validate_key(key), upload_id)
 
-    @abstractmethod
     def complete_multipart(self, key: str, upload_id: str, parts: Sequence[Part]) -> ObjectInfo:
         """Assemble ``parts`` (in order) into the object at ``key``."""
+        return self._complete_multipart(validate_key(key), upload_id, parts)
 
-    @abstractmethod
     def abort_multipart(self, key: str, upload_id: str) -> None:
         """Free the parts of an upload. Idempotent: aborting a finished upload is a no-op."""
+        self._abort_multipart(validate_key(key), upload_id)
 
-    @abstractmethod
     def head(self, key: str) -> ObjectInfo:
         """Size, ETag and type of a stored object; raises ``NoSuchKey``."""
+        return self._head(validate_key(key))
 
-    @abstractmethod
     def open(self, key: str) -> BinaryIO:
         """A readable stream of the object; the caller closes it."""
+        return self._open(validate_key(key))
 
-    @abstractmethod
     def download_url(self, key: str, expires_in: int, filename: str) -> str:
         """A short-lived signed GET URL answering with ``Content-Disposition: attachment``."""
+        return self._download_url(validate_key(key), expires_in, filename)
 
-    @abstractmethod
     def put_file(self, key: str, path: str | Path, content_type: str = "application/octet-stream") -> ObjectInfo:
         """Store a local file (worker output: renditions, thumbnails, subtitles)."""
+        return self._put_file(validate_key(key), Path(path), content_type)
 
-    @abstractmethod
     def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> ObjectInfo:
         """Store a small object held in memory."""
+        return self._put_bytes(validate_key(key), data, content_type)
 
-    @abstractmethod
     def delete(self, key: str) -> None:
         """Delete an object; deleting a missing key is not an error (as in Django)."""
+        self._delete(validate_key(key))
 
     def local_path(self, key: str) -> Path | None:
         """A path on this machine holding the object, for tools that need a file (ffmpeg); None if remote."""
-        return None
-
-    @abstractmethod
-    def ping(self) -> bool:
-        """Whether the store is reachable and usable, for ``/readyz``."""
+        return self._local_path(validate_key(key))
 
     def sha256(self, key: str) -> str:
-        """SHA-256 hex of an object, streamed in chunks. Reads the whole object: call it from a worker."""
+        """SHA-256 hex of an object. Reads the whole object unless the store knows it: call it from a worker."""
+        return self._sha256(validate_key(key))
+
+    def ping(self) -> bool:
+        """Whether the store is reachable and usable, for ``/readyz``."""
+        return self._ping()
+
+    # The backends' part: keys arrive validated.
+
+    @abstractmethod
+    def _create_multipart(self, key: str, content_type: str) -> str: ...
+
+    @abstractmethod
+    def _part_url(self, key: str, upload_id: str, part_number: int, expires_in: int) -> str: ...
+
+    @abstractmethod
+    def _list_parts(self, key: str, upload_id: str) -> list[Part]: ...
+
+    @abstractmethod
+    def _complete_multipart(self, key: str, upload_id: str, parts: Sequence[Part]) -> ObjectInfo: ...
+
+    @abstractmethod
+    def _abort_multipart(self, key: str, upload_id: str) -> None: ...
+
+    @abstractmethod
+    def _head(self, key: str) -> ObjectInfo: ...
+
+    @abstractmethod
+    def _open(self, key: str) -> BinaryIO: ...
+
+    @abstractmethod
+    def _download_url(self, key: str, expires_in: int, filename: str) -> str: ...
+
+    @abstractmethod
+    def _put_file(self, key: str, path: Path, content_type: str) -> ObjectInfo: ...
+
+    @abstractmethod
+    def _put_bytes(self, key: str, data: bytes, content_type: str) -> ObjectInfo: ...
+
+    @abstractmethod
+    def _delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def _ping(self) -> bool: ...
+
+    def _local_path(self, key: str) -> Path | None:
+        return None
+
+    def _sha256(self, key: str) -> str:
         digest = hashlib.sha256()
-        with self.open(key) as stream:
+        with self._open(key) as stream:
             while chunk := stream.read(CHUNK_SIZE):
                 digest.update(chunk)
         return digest.hexdigest()

@@ -10,7 +10,7 @@ from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
-from .base import ObjectInfo, Part, Storage, content_disposition, strip_etag, validate_key
+from .base import ObjectInfo, Part, Storage, content_disposition, strip_etag
 from .errors import InvalidPart, NoSuchKey, NoSuchUpload, StorageError
 
 _MISSING_UPLOAD = {"NoSuchUpload", "404"}
@@ -28,6 +28,7 @@ class S3Storage(Storage):
         access_key: str | None = None,
         secret_key: str | None = None,
         addressing_style: str = "auto",
+        public_endpoint_url: str | None = None,
         max_pool_connections: int = 32,
     ) -> None:
         if addressing_style not in ("auto", "path", "virtual"):
@@ -43,28 +44,28 @@ class S3Storage(Storage):
             request_checksum_calculation="when_required",
             response_checksum_validation="when_required",
         )
-        self.client = boto3.client(
-            "s3",
-            endpoint_url=endpoint_url,
-            region_name=region_name,
-            aws_access_key_id=access_key,
-            aws_secret_access_key=secret_key,
-            config=config,
-        )
+        def make_client(endpoint: str | None):
+            return boto3.client("s3", endpoint_url=endpoint, region_name=region_name, aws_access_key_id=access_key,
+                                aws_secret_access_key=secret_key, config=config)
 
-    def create_multipart(self, key: str, content_type: str) -> str:
-        response = self._call("create_multipart_upload", Key=validate_key(key), ContentType=content_type)
+        self.client = make_client(endpoint_url)
+        # In docker compose the API reaches MinIO as http://minio:9000 while partners reach it under
+        # a public name; a presigned URL is only valid for the host it was signed for.
+        self.signing_client = make_client(public_endpoint_url) if public_endpoint_url not in (None, endpoint_url) else self.client
+
+    def _create_multipart(self, key: str, content_type: str) -> str:
+        response = self._call("create_multipart_upload", Key=key, ContentType=content_type)
         return response["UploadId"]
 
-    def part_url(self, key: str, upload_id: str, part_number: int, expires_in: int) -> str:
-        params = {"Bucket": self.bucket, "Key": validate_key(key), "UploadId": upload_id, "PartNumber": part_number}
-        return self.client.generate_presigned_url("upload_part", Params=params, ExpiresIn=expires_in, HttpMethod="PUT")
+    def _part_url(self, key: str, upload_id: str, part_number: int, expires_in: int) -> str:
+        params = {"Bucket": self.bucket, "Key": key, "UploadId": upload_id, "PartNumber": part_number}
+        return self.signing_client.generate_presigned_url("upload_part", Params=params, ExpiresIn=expires_in, HttpMethod="PUT")
 
-    def list_parts(self, key: str, upload_id: str) -> list[Part]:
+    def _list_parts(self, key: str, upload_id: str) -> list[Part]:
         paginator = self.client.get_paginator("list_parts")
         parts: list[Part] = []
         try:
-            for page in paginator.paginate(Bucket=self.bucket, Key=validate_key(key), UploadId=upload_id):
+            for page in paginator.paginate(Bucket=self.bucket, Key=key, UploadId=upload_id):
                 parts.extend(
                     Part(number=item["PartNumber"], size=item["Size"], etag=strip_etag(item["ETag"]))
                     for item in page.get("Parts", [])
@@ -73,24 +74,24 @@ class S3Storage(Storage):
             raise _translate(error) from error
         return sorted(parts, key=lambda part: part.number)
 
-    def complete_multipart(self, key: str, upload_id: str, parts: Sequence[Part]) -> ObjectInfo:
+    def _complete_multipart(self, key: str, upload_id: str, parts: Sequence[Part]) -> ObjectInfo:
         listing = [{"PartNumber": part.number, "ETag": f'"{part.etag}"'} for part in parts]
         self._call(
             "complete_multipart_upload",
-            Key=validate_key(key),
+            Key=key,
             UploadId=upload_id,
             MultipartUpload={"Parts": listing},
         )
-        return self.head(key)
+        return self._head(key)
 
-    def abort_multipart(self, key: str, upload_id: str) -> None:
+    def _abort_multipart(self, key: str, upload_id: str) -> None:
         try:
-            self._call("abort_multipart_upload", Key=validate_key(key), UploadId=upload_id)
+            self._call("abort_multipart_upload", Key=key, UploadId=upload_id)
         except NoSuchUpload:
             pass
 
-    def head(self, key: str) -> ObjectInfo:
-        response = self._call("head_object", Key=validate_key(key))
+    def _head(self, key: str) -> ObjectInfo:
+        response = self._call("head_object", Key=key)
         return ObjectInfo(
             key=key,
             size=response["ContentLength"],
@@ -99,38 +100,38 @@ class S3Storage(Storage):
             last_modified=response.get("LastModified"),
         )
 
-    def open(self, key: str) -> BinaryIO:
-        return self._call("get_object", Key=validate_key(key))["Body"]
+    def _open(self, key: str) -> BinaryIO:
+        return self._call("get_object", Key=key)["Body"]
 
-    def download_url(self, key: str, expires_in: int, filename: str) -> str:
+    def _download_url(self, key: str, expires_in: int, filename: str) -> str:
         params = {
             "Bucket": self.bucket,
-            "Key": validate_key(key),
+            "Key": key,
             "ResponseContentDisposition": content_disposition(filename),
         }
-        return self.client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
+        return self.signing_client.generate_presigned_url("get_object", Params=params, ExpiresIn=expires_in)
 
-    def put_file(self, key: str, path: str | Path, content_type: str = "application/octet-stream") -> ObjectInfo:
+    def _put_file(self, key: str, path: Path, content_type: str) -> ObjectInfo:
         try:
             self.client.upload_file(
                 str(path),
                 self.bucket,
-                validate_key(key),
+                key,
                 ExtraArgs={"ContentType": content_type},
                 Config=TransferConfig(multipart_chunksize=64 * 1024 * 1024),
             )
         except (ClientError, BotoCoreError) as error:
             raise StorageError(str(error)) from error
-        return self.head(key)
+        return self._head(key)
 
-    def put_bytes(self, key: str, data: bytes, content_type: str = "application/octet-stream") -> ObjectInfo:
-        self._call("put_object", Key=validate_key(key), Body=data, ContentType=content_type)
-        return self.head(key)
+    def _put_bytes(self, key: str, data: bytes, content_type: str) -> ObjectInfo:
+        self._call("put_object", Key=key, Body=data, ContentType=content_type)
+        return self._head(key)
 
-    def delete(self, key: str) -> None:
-        self._call("delete_object", Key=validate_key(key))
+    def _delete(self, key: str) -> None:
+        self._call("delete_object", Key=key)
 
-    def ping(self) -> bool:
+    def _ping(self) -> bool:
         try:
             self.client.head_bucket(Bucket=self.bucket)
         except (ClientError, BotoCoreError):

@@ -9,9 +9,13 @@ lines is still stored.
 class SubtitleError(Exception):
     """Base class: the file was rejected."""
 
+    code = "subtitle_rejected"
+
 
 class SubtitleEncodingError(SubtitleError):
     """The bytes cannot be decoded (or not with the encoding the caller declared)."""
+
+    code = "subtitle_encoding"
 
     def __init__(self, message: str, line_number: int | None = None) -> None:
         super().__init__(message if line_number is None else f"line {line_number}: {message}")
@@ -20,6 +24,8 @@ class SubtitleEncodingError(SubtitleError):
 
 class SubtitleParseError(SubtitleError):
     """No cue could be read; ``line_number`` says where reading failed."""
+
+    code = "subtitle_unparseable"
 
     def __init__(self, message: str, line_number: int, findings: list | None = None) -> None:
         super().__init__(f"line {line_number}: {message}")

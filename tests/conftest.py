@@ -5,6 +5,7 @@ import uuid
 import pytest
 from rest_framework.test import APIClient
 
+from backend.exchange.settings import filesystem_storage
 from backend.partners import services
 from backend.partners.models import Role
 
@@ -66,7 +67,7 @@ def anonymous() -> APIClient:
 @pytest.fixture(autouse=True)
 def isolated_stores(settings, tmp_path):
     """Each test gets its own object store and search index (the database is rolled back; these are not)."""
-    settings.STORAGE_ROOT = tmp_path / "store"
+    settings.OBJECT_STORAGE = filesystem_storage(tmp_path / "store")
     settings.SEARCH_EMBEDDED_PATH = tmp_path / "search.sqlite3"
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
 

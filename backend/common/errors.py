@@ -3,8 +3,13 @@
 `code` is stable and meant for programs; `detail` is for people. Validation errors
 list every problem with the field path (`title.zh-Hans`, `coproducers.1.share`), and
 `detail` repeats the first one so a human reading a log sees what went wrong.
+
+Errors of the Django-free libraries (storage, search, subtitles) carry a stable `code`
+and no HTTP status; :data:`LIBRARY_ERRORS` says, by class, what each means to a client,
+and the one exception handler below answers with it.
 """
 
+import logging
 from typing import Any
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
@@ -12,6 +17,32 @@ from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+
+from search.errors import InvalidQuery, SearchError
+from storage import errors as storage
+from subtitles import SubtitleError
+
+logger = logging.getLogger(__name__)
+
+# Library error classes and the HTTP status each means; a subclass not listed takes its
+# nearest listed base. A status with a public detail hides the internal message (logged).
+LIBRARY_ERRORS: dict[type[Exception], tuple[int, str | None]] = {
+    storage.StorageError: (503, "The object store is unavailable; try again shortly."),
+    storage.NoSuchKey: (404, None),
+    storage.NoSuchUpload: (404, None),
+    storage.InvalidKey: (400, None),
+    storage.InvalidPart: (400, None),
+    storage.MissingParts: (409, None),
+    storage.SizeMismatch: (400, None),
+    storage.ChecksumMismatch: (400, None),
+    storage.IncompleteBody: (400, None),
+    storage.SignatureInvalid: (403, None),
+    storage.SignatureExpired: (403, None),
+    storage.FileTooLarge: (400, None),
+    SearchError: (503, "Search is unavailable; try again shortly."),
+    InvalidQuery: (400, None),
+    SubtitleError: (400, None),
+}
 
 
 class DomainError(exceptions.APIException):
@@ -56,7 +87,23 @@ def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     return {"code": "invalid", "detail": prefix + first["detail"], "errors": errors}
 
 
+def library_error(exc: Exception) -> DomainError | None:
+    """The API error a library error means, or None if ``exc`` is none of theirs."""
+    status_and_detail = next((LIBRARY_ERRORS[cls] for cls in type(exc).__mro__ if cls in LIBRARY_ERRORS), None)
+    if status_and_detail is None:
+        return None
+    status_code, public_detail = status_and_detail
+    if public_detail:
+        logger.warning("%s answered as %s", type(exc).__name__, status_code, exc_info=exc)
+    extra = {name: getattr(exc, attribute) for name, attribute in (("line", "line_number"), ("findings", "findings"))
+             if hasattr(exc, attribute)}
+    error = DomainError(public_detail or str(exc), code=getattr(exc, "code", "error"), **extra)
+    error.status_code = status_code
+    return error
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
+    exc = library_error(exc) or exc
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):

@@ -7,6 +7,9 @@ from pathlib import Path
 from django.db import connection
 from django.http import JsonResponse
 
+from backend.storage import get_storage
+from workers.celery import app
+
 
 def check_database() -> None:
     with connection.cursor() as cursor:
@@ -14,8 +17,6 @@ def check_database() -> None:
 
 
 def check_broker() -> None:
-    from workers import app
-
     if app.conf.broker_write_url.startswith("filesystem"):
         # The embedded broker is a folder: ready when the worker and the API can write to it.
         for folder in app.conf.broker_transport_options.values():
@@ -27,8 +28,6 @@ def check_broker() -> None:
 
 
 def check_storage() -> None:
-    from backend.media.storage import get_storage
-
     if not get_storage().ping():
         raise RuntimeError("the object store is not reachable or not writable")
 

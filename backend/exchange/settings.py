@@ -6,11 +6,14 @@ DATA_DIR. Production sets DATABASE_URL, CELERY_BROKER_URL, STORAGE_BACKEND=s3 an
 ELASTICSEARCH_URL (see docker-compose.yml).
 """
 
+import hashlib
+import hmac
 import json
 import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -23,8 +26,8 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
+# Created when Django starts (backend.common.apps), never when settings are imported.
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
@@ -45,6 +48,7 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "backend.common",
     "backend.partners",
     "backend.catalogue",
     "backend.search",
@@ -96,11 +100,8 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
-}
+# Django stores no files of its own (media files live in OBJECT_STORAGE below): static files only.
+STORAGES = {"staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"}}
 # The embedded run serves static files straight from the installed apps (no collectstatic step).
 WHITENOISE_USE_FINDERS = True
 
@@ -182,16 +183,47 @@ CELERY_BEAT_SCHEDULE = {
     "media-sweep-stale-assets": {"task": "media.sweep_stale_assets", "schedule": 300.0},
 }
 
-# Object storage (uploads, renditions, subtitles).
-STORAGE_BACKEND = os.environ.get("STORAGE_BACKEND", "filesystem")
-STORAGE_ROOT = Path(os.environ.get("STORAGE_ROOT", DATA_DIR / "storage"))
-S3_ENDPOINT_URL = os.environ.get("S3_ENDPOINT_URL") or None
-S3_PUBLIC_ENDPOINT_URL = os.environ.get("S3_PUBLIC_ENDPOINT_URL") or S3_ENDPOINT_URL
-S3_REGION = os.environ.get("S3_REGION", "us-east-1")
-S3_BUCKET = os.environ.get("S3_BUCKET", "exchange")
-S3_ACCESS_KEY_ID = os.environ.get("S3_ACCESS_KEY_ID") or None
-S3_SECRET_ACCESS_KEY = os.environ.get("S3_SECRET_ACCESS_KEY") or None
-S3_ADDRESSING_STYLE = os.environ.get("S3_ADDRESSING_STYLE", "path")
+# Object storage (uploads, renditions, subtitles): one store, built like an entry of Django's
+# STORAGES from BACKEND + OPTIONS (backend.storage.get_storage). STORAGE_BACKEND picks it.
+# The filesystem store's signed part and download URLs point at the API itself, under
+# FILESYSTEM_STORAGE_PATH; relative unless UPLOAD_PUBLIC_API_URL is set (views make them absolute).
+FILESYSTEM_STORAGE_PATH = "api/v1/storage/"
+UPLOAD_PUBLIC_API_URL = os.environ.get("UPLOAD_PUBLIC_API_URL", "")
+_storage_backend = os.environ.get("STORAGE_BACKEND", "filesystem")
+
+
+def filesystem_storage(root: str | Path) -> dict:
+    """OBJECT_STORAGE for a filesystem store at ``root`` (tests build their own stores with it)."""
+    endpoints = (UPLOAD_PUBLIC_API_URL.rstrip("/") + "/" if UPLOAD_PUBLIC_API_URL else "/") + FILESYSTEM_STORAGE_PATH
+    return {
+        "BACKEND": "storage.filesystem.FilesystemStorage",
+        "OPTIONS": {
+            "root": str(root),
+            "secret": hmac.new(SECRET_KEY.encode(), b"storage.filesystem signed URLs", hashlib.sha256).hexdigest(),
+            "part_base_url": endpoints + "parts/",
+            "download_base_url": endpoints + "objects/",
+        },
+    }
+
+
+if _storage_backend == "filesystem":
+    OBJECT_STORAGE = filesystem_storage(os.environ.get("STORAGE_ROOT", DATA_DIR / "storage"))
+elif _storage_backend == "s3":
+    OBJECT_STORAGE = {
+        "BACKEND": "storage.s3.S3Storage",
+        "OPTIONS": {
+            "bucket": os.environ.get("S3_BUCKET", "exchange"),
+            "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+            # The endpoint partners reach, when it differs from the API's (signed URLs name it).
+            "public_endpoint_url": os.environ.get("S3_PUBLIC_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("S3_REGION", "us-east-1"),
+            "access_key": os.environ.get("S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("S3_SECRET_ACCESS_KEY") or None,
+            "addressing_style": os.environ.get("S3_ADDRESSING_STYLE", "path"),
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"STORAGE_BACKEND must be 'filesystem' or 's3', not {_storage_backend!r}")
 
 # Uploads of masters: multipart, straight from the client to the store.
 UPLOAD_MAX_SIZE = int(os.environ.get("UPLOAD_MAX_SIZE", str(1024**4)))  # bytes (1 TiB; S3 allows 5 TiB)
@@ -201,8 +233,6 @@ UPLOAD_PART_URLS_PER_RESPONSE = int(os.environ.get("UPLOAD_PART_URLS_PER_RESPONS
 # Uploads nobody asked about for this long are aborted and their parts freed (well above URL expiry,
 # since an active client asks for fresh URLs at least that often).
 UPLOAD_ABANDONED_AFTER = int(os.environ.get("UPLOAD_ABANDONED_AFTER", str(7 * 24 * 3600)))
-# The API's public URL for the filesystem store's signed URLs; blank: the host of each request.
-UPLOAD_PUBLIC_API_URL = os.environ.get("UPLOAD_PUBLIC_API_URL", "")
 
 # Media pipeline: the ladder, encoder settings, limits and the partners' delivery spec for QC.
 # The ladder's rungs by short side (never upscaled); JSON in MEDIA_LADDER overrides it.

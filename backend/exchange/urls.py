@@ -42,6 +42,7 @@ urlpatterns = [
     path("api/v1/programmes/<uuid:programme_pk>/subtitles/", ProgrammeSubtitleView.as_view(), name="programme-subtitles"),
     path("api/v1/programmes/<uuid:programme_pk>/dubbing-kit/", DubbingKitView.as_view(), name="dubbing-kit"),
     path("", include("backend.media.urls")),
+    path("", include("backend.storage.urls")),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

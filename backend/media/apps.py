@@ -7,5 +7,4 @@ class MediaConfig(AppConfig):
     verbose_name = "Media uploads and assets"
 
     def ready(self) -> None:
-        # Connects the receivers: storage rebuilt when tests override its settings; uploads to the pipeline.
-        from backend.media import receivers, storage  # noqa: F401
+        from backend.media import receivers  # noqa: F401  stored sources reach the workers

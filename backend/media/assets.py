@@ -11,7 +11,7 @@ from backend.audit import services as audit
 from backend.common.errors import Conflict
 from backend.media import signals
 from backend.media.models import ASSET_TRANSITIONS, Asset
-from backend.media.storage import get_storage
+from backend.storage import get_storage
 
 
 def set_state(asset: Asset, state: str, reason: str = "", progress: int | None = None) -> Asset:

@@ -22,7 +22,7 @@ from backend.catalogue import signals as catalogue_signals
 from backend.common.languages import InvalidCode, normalise_language_tag
 from backend.media import assets, signals
 from backend.media.models import Asset
-from backend.media.storage import get_storage
+from backend.storage import get_storage
 from media import qc
 from media.config import ProxySpec, Rung, TranscodeConfig
 from media.ladder import plan_ladder

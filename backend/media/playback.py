@@ -19,7 +19,7 @@ from django.core import signing
 from django.urls import reverse
 
 from backend.media.models import Asset
-from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
+from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.partners.models import Partner
 from backend.subtitles.models import SubtitleTrack
 

@@ -25,7 +25,7 @@ from backend.common.errors import Conflict
 from backend.media import signals
 from backend.media.keys import source_key
 from backend.media.models import Asset, Upload
-from backend.media.storage import get_part_policy, get_storage
+from backend.storage import get_part_policy, get_storage
 from backend.partners.models import User
 from storage import ObjectInfo, Part, PartPlan, Storage, StorageError
 from storage.errors import ChecksumMismatch, NoSuchKey, NoSuchUpload, SizeMismatch

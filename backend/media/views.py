@@ -21,7 +21,6 @@ from rest_framework.response import Response
 from backend.audit import services as audit
 from backend.catalogue.selectors import visible_programmes
 from backend.media import assets, playback, selectors, uploads
-from backend.media.errors import api_error
 from backend.media.models import Asset, Upload
 from backend.media.serializers import (
     AssetSerializer,
@@ -30,20 +29,10 @@ from backend.media.serializers import (
     UploadCreateSerializer,
     UploadSerializer,
 )
-from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
-from storage import StorageError
+from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 
 
-class StorageErrorsAsApiErrors:
-    """Answer a storage error with its stable code and status, like any other API error."""
-
-    def handle_exception(self, exc):
-        if isinstance(exc, StorageError):
-            exc = api_error(exc)
-        return super().handle_exception(exc)
-
-
-class ProgrammeUploadView(StorageErrorsAsApiErrors, generics.GenericAPIView):
+class ProgrammeUploadView(generics.GenericAPIView):
     """Start uploading a source master of a programme (its owner's editors and administrators)."""
 
     serializer_class = UploadCreateSerializer
@@ -58,7 +47,7 @@ class ProgrammeUploadView(StorageErrorsAsApiErrors, generics.GenericAPIView):
         return Response(_upload_body(request, upload), status=status.HTTP_201_CREATED)
 
 
-class UploadViewSet(StorageErrorsAsApiErrors, mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
+class UploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
                     viewsets.GenericViewSet):
     """The partner's uploads. Started under /programmes/{id}/uploads/; other partners' are 404."""
 

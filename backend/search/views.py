@@ -4,7 +4,7 @@ from django.http import QueryDict
 from django.utils.translation.trans_real import parse_accept_lang_header
 from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
 from rest_framework import serializers
-from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -14,7 +14,7 @@ from backend.common.languages import InvalidCode, normalise_language_tag
 from backend.licensing.selectors import avails
 from backend.licensing.serializers import AvailsQuerySerializer
 from backend.search.engine import search_backend
-from search.errors import InvalidQuery, SearchError
+from search.errors import InvalidQuery
 from search.query import MAX_IDS, SORTS, SearchQuery
 
 LIST_PARAMETERS = {  # query parameter -> SearchQuery field; comma-separated or repeated
@@ -25,13 +25,9 @@ LIST_PARAMETERS = {  # query parameter -> SearchQuery field; comma-separated or 
     "partner": "owners",
 }
 INT_PARAMETERS = ("year_from", "year_to", "duration_from", "duration_to", "size")
+# The query parameter to name in an error about a SearchQuery field.
+PARAMETER_OF = {"text": "q", "search_after": "cursor", **{field: name for name, field in LIST_PARAMETERS.items()}}
 AVAILS_PREFIX = "avail_"  # avail_territory, avail_media, avail_from, avail_to, avail_language, avail_exclusive
-
-
-class SearchUnavailable(APIException):
-    status_code = 503
-    default_code = "search_unavailable"
-    default_detail = "Search is unavailable; try again shortly."
 
 
 def _list(request, name: str) -> tuple[str, ...]:
@@ -92,8 +88,7 @@ def build_query(request) -> SearchQuery:
             **params,
         )
     except InvalidQuery as exc:
-        field, _, problem = str(exc).partition(": ")
-        raise ValidationError({field if problem else "q": [problem or str(exc)]}, code="invalid_query")
+        raise ValidationError({PARAMETER_OF.get(exc.field, exc.field): [exc.problem]}, code=exc.code)
 
 
 class SearchView(APIView):
@@ -132,10 +127,7 @@ class SearchView(APIView):
     )
     def get(self, request):
         query = build_query(request)
-        try:
-            results = search_backend().search(query)
-        except SearchError as exc:
-            raise SearchUnavailable() from exc
+        results = search_backend().search(query)
         visible = selectors.with_related(selectors.visible_programmes(request.user.partner))
         programmes = {str(p.pk): p for p in visible.filter(pk__in=[hit.id for hit in results.hits])}
         context = {"request": request}

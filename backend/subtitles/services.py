@@ -18,7 +18,7 @@ from backend.catalogue import signals
 from backend.catalogue.models import Programme
 from backend.common.errors import DomainError
 from backend.media.models import Asset
-from backend.media.storage import DOWNLOAD_URL_EXPIRY, get_storage
+from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.partners.models import User
 from backend.subtitles.models import SubtitleTrack
 import subtitles as library
@@ -71,11 +71,6 @@ def ingest_track(
             frame_rate=frame_rate or None, target_frame_rate=target_frame_rate or None, offset_ms=offset_ms,
             media_duration_ms=media_duration_ms(programme),
         )
-    except library.SubtitleEncodingError as exc:
-        raise SubtitleRejected(str(exc), code="subtitle_encoding", line=exc.line_number) from exc
-    except library.SubtitleParseError as exc:
-        raise SubtitleRejected(str(exc), code="subtitle_unparseable", line=exc.line_number,
-                               findings=exc.findings) from exc
     except (ValueError, LookupError) as exc:  # unknown encoding name, frame rate that is not one
         raise SubtitleRejected(str(exc), code="invalid") from exc
 

@@ -15,6 +15,7 @@ import pytest
 import requests
 
 from storage.filesystem import FilesystemStorage
+from storage.parts import PartPolicy
 from storage.s3 import S3Storage
 from tests.storage.protocol_server import ProtocolApp, ProtocolServer
 
@@ -127,3 +128,14 @@ def protocol_server():
     yield start
     for server in servers:
         server.__exit__(None, None, None)
+
+
+@pytest.fixture(params=["filesystem", "s3"])
+def store(request, fs_storage, protocol_server):
+    """Each backend in turn, with part and download URLs a plain HTTP client can use: the
+    filesystem store behind the protocol server, S3 on its server (skipped where it has none)."""
+    if request.param == "s3":
+        return request.getfixturevalue("s3_storage")
+    server = protocol_server(fs_storage, PartPolicy())
+    fs_storage.download_base_url = f"{server.url}/storage/download/"
+    return fs_storage

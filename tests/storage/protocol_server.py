@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from backend.common.errors import library_error
 from storage.base import Storage, content_disposition
 from storage.errors import ChecksumMismatch, SizeMismatch, StorageError
 from storage.filesystem import FilesystemStorage
@@ -149,7 +150,8 @@ class _Handler(BaseHTTPRequestHandler):
             return self._reply(405, {"code": "method_not_allowed", "detail": method})
         except StorageError as error:
             self.close_connection = True
-            return self._reply(error.status, {"code": error.code, "detail": error.detail})
+            answer = library_error(error)  # what the API answers for it
+            return self._reply(answer.status_code, {"code": error.code, "detail": error.detail})
 
     def _put_part(self, upload_id: str, number: int, query: dict) -> None:
         storage = self.app.storage

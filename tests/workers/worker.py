@@ -18,6 +18,16 @@ def database_url() -> str:
     return f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST'] or 'localhost'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
+def storage_environment(config: dict) -> dict[str, str]:
+    """The environment variables that make a worker build the store the test configured."""
+    options = config["OPTIONS"]
+    if config["BACKEND"] == "storage.filesystem.FilesystemStorage":
+        return {"STORAGE_BACKEND": "filesystem", "STORAGE_ROOT": options["root"]}
+    names = {"bucket": "S3_BUCKET", "endpoint_url": "S3_ENDPOINT_URL", "access_key": "S3_ACCESS_KEY_ID",
+             "secret_key": "S3_SECRET_ACCESS_KEY", "addressing_style": "S3_ADDRESSING_STYLE", "region_name": "S3_REGION"}
+    return {"STORAGE_BACKEND": "s3", **{names[name]: value for name, value in options.items() if name in names and value}}
+
+
 class WorkerProcess:
     def __init__(self, log_path: Path):
         self.log_path = log_path
@@ -30,7 +40,7 @@ class WorkerProcess:
             "DATABASE_URL": database_url(),
             "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
             # The test's own store and index (tests/conftest.py isolates them per test).
-            "STORAGE_ROOT": str(settings.STORAGE_ROOT),
+            **storage_environment(settings.OBJECT_STORAGE),
             "SEARCH_EMBEDDED_PATH": str(settings.SEARCH_EMBEDDED_PATH),
             "SEARCH_INDEX_PREFIX": settings.SEARCH_INDEX_PREFIX,
         }

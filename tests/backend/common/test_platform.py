@@ -2,8 +2,14 @@
 
 import re
 
+import pytest
 import yaml
 from django.core.management import call_command
+
+from backend.common.errors import library_error
+from search.errors import SearchError
+from storage import errors as storage_errors
+from subtitles import SubtitleParseError
 
 
 def test_openapi_schema_lists_the_catalogue(anonymous, db):
@@ -61,3 +67,20 @@ def test_schema_is_valid_openapi_without_generator_warnings(db, tmp_path):
     call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(tmp_path / "schema.yaml"))
     schema = yaml.safe_load((tmp_path / "schema.yaml").read_text())
     assert schema["components"]["securitySchemes"]["partnerToken"]["in"] == "header"
+
+
+@pytest.mark.parametrize("error, status, code", [
+    (storage_errors.NoSuchKey("gone"), 404, "not_found"),
+    (storage_errors.InvalidKey("a\\b"), 400, "invalid_key"),
+    (storage_errors.MissingParts("parts 3 of 4"), 409, "parts_missing"),
+    (storage_errors.SignatureExpired(), 403, "signature_expired"),
+    (storage_errors.FileTooLarge("too big"), 400, "file_too_large"),
+    (storage_errors.StorageError("http://minio:9000 refused the connection"), 503, "storage_error"),
+    (SearchError("http://elasticsearch:9200 timed out"), 503, "search_unavailable"),
+    (SubtitleParseError("no cue", 3), 400, "subtitle_unparseable"),
+])
+def test_library_errors_are_answered_by_class(error, status, code):
+    answer = library_error(error)
+    assert (answer.status_code, answer.get_codes()) == (status, code)
+    if status >= 500:  # the internal message (hosts, paths) stays in the log
+        assert "http://" not in str(answer.detail)

@@ -16,8 +16,9 @@ import pytest
 import requests
 
 from backend.catalogue.models import Programme
+from backend.exchange.settings import filesystem_storage
 from backend.media.models import Asset
-from backend.media.storage import get_storage
+from backend.storage import get_storage
 from backend.partners import services as partners
 from backend.partners.models import Role
 from tests.storage.conftest import make_file, moto_endpoint  # noqa: F401  (shared fixtures)
@@ -130,10 +131,8 @@ def sha256_of(path) -> str:
 @pytest.fixture
 def fs_store(settings, tmp_path, live_server):
     """The embedded filesystem store, with 1 MiB parts so a few MiB make a multi-part upload."""
-    settings.STORAGE_BACKEND = "filesystem"
-    settings.STORAGE_ROOT = tmp_path / "store"
+    settings.OBJECT_STORAGE = filesystem_storage(tmp_path / "store")
     settings.UPLOAD_PART_SIZE = MiB
-    settings.UPLOAD_PUBLIC_API_URL = ""
     return live_server
 
 
@@ -143,11 +142,10 @@ def s3_store(settings, moto_endpoint, live_server):  # noqa: F811
     bucket = f"masters-{uuid.uuid4().hex[:12]}"
     boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="testing",
                  aws_secret_access_key="testing").create_bucket(Bucket=bucket)
-    settings.STORAGE_BACKEND = "s3"
-    settings.S3_ENDPOINT_URL = settings.S3_PUBLIC_ENDPOINT_URL = moto_endpoint
-    settings.S3_BUCKET = bucket
-    settings.S3_ACCESS_KEY_ID = settings.S3_SECRET_ACCESS_KEY = "testing"
-    settings.S3_ADDRESSING_STYLE = "path"
+    settings.OBJECT_STORAGE = {"BACKEND": "storage.s3.S3Storage", "OPTIONS": {
+        "bucket": bucket, "endpoint_url": moto_endpoint, "access_key": "testing", "secret_key": "testing",
+        "addressing_style": "path",
+    }}
     settings.UPLOAD_PART_SIZE = 5 * MiB
     return live_server
 

@@ -12,7 +12,7 @@ from backend.common.health import check_broker
 from backend.media import signals
 from workers.tasks import media as tasks
 from backend.media.models import Asset, Upload
-from backend.media.storage import get_storage
+from backend.storage import get_storage
 
 from tests.workers.worker import WorkerProcess
 
@@ -122,9 +122,6 @@ def test_cli_uploads_to_s3_and_a_worker_task_verifies_the_sha256(s3_store, edito
 def test_a_real_worker_verifies_an_s3_upload_enqueued_on_completion(s3_store, settings, editor, programme, make_file,
                                                                      tmp_path, capsys, monkeypatch):
     check_broker()  # the embedded broker's folders, as /readyz makes them
-    for name in ("S3_ENDPOINT_URL", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY", "S3_ADDRESSING_STYLE"):
-        monkeypatch.setenv(name, getattr(settings, name))
-    monkeypatch.setenv("STORAGE_BACKEND", "s3")
     worker = WorkerProcess(tmp_path / "worker.log").start()
     try:
         path = make_file(6 * MiB, name="Ночи Баку.mxf")

@@ -7,7 +7,7 @@ import pytest
 from backend.audit.models import AuditEvent
 from backend.media import pipeline
 from backend.media.models import Asset
-from backend.media.storage import get_storage
+from backend.storage import get_storage
 from tests.backend.media.conftest import SECRET, ffmpeg, ffprobe_json, store_source
 
 pytestmark = pytest.mark.usefixtures("fast_media")

@@ -10,7 +10,7 @@ from django.utils import timezone
 from backend.audit.models import AuditEvent
 from workers.tasks import media as tasks
 from backend.media.models import Asset, Upload
-from backend.media.storage import get_storage
+from backend.storage import get_storage
 from backend.partners.models import Role
 from storage.errors import NoSuchKey, NoSuchUpload
 
