@@ -1,14 +1,13 @@
 from drf_spectacular.utils import extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.catalogue import selectors, services
 from backend.catalogue.filters import ProgrammeFilter
 from backend.catalogue.models import Programme
 from backend.catalogue.serializers import ProgrammeSerializer
-from backend.partners.permissions import CanEditCatalogueOrReadOnly
+from backend.partners.permissions import CanEditCatalogue
 
 
 class ProgrammeViewSet(viewsets.ModelViewSet):
@@ -20,19 +19,13 @@ class ProgrammeViewSet(viewsets.ModelViewSet):
 
     queryset = Programme.objects.none()  # for the schema; requests use get_queryset()
     serializer_class = ProgrammeSerializer
-    permission_classes = [CanEditCatalogueOrReadOnly]
+    permission_classes = [CanEditCatalogue]
     filterset_class = ProgrammeFilter
     ordering_fields = ["created_at", "updated_at", "published_at", "production_year", "duration_seconds"]
     ordering = ["-created_at"]
 
     def get_queryset(self):
         return selectors.with_related(selectors.visible_programmes(self.request.user.partner))
-
-    def get_object(self):
-        programme = super().get_object()
-        if self.request.method not in ("GET", "HEAD", "OPTIONS") and programme.owner_id != self.request.user.partner_id:
-            raise PermissionDenied("Only the owner may change this programme.", code="not_owner")
-        return programme
 
     def perform_create(self, serializer):
         serializer.instance = services.create_programme(self.request.user, serializer.validated_data)

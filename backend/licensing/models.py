@@ -75,6 +75,11 @@ class RightsOffer(Rights):
         ordering = ["programme", "window_start", "id"]
         constraints = [_window_is_ordered("offer_window_ordered")]
 
+    @property
+    def owner_id(self) -> int:
+        """The partner owning the programme this belongs to (what permission classes compare)."""
+        return self.programme.owner_id
+
 
 class OfferRight(models.Model):
     """One territory x medium an offer covers."""
@@ -121,6 +126,11 @@ class LicenceRequest(Rights):
     class Meta:
         ordering = ["-created_at", "id"]
         constraints = [_window_is_ordered("request_window_ordered")]
+
+    @property
+    def owner_id(self) -> int:
+        """The partner owning the programme this belongs to (what permission classes compare)."""
+        return self.programme.owner_id
 
 
 class Licence(Rights):

@@ -19,7 +19,6 @@ from backend.audit import services as audit
 from backend.catalogue.models import Programme
 from backend.common.errors import Conflict
 from backend.licensing import selectors
-from backend.licensing.signals import notify
 from backend.licensing.models import (
     Licence,
     LicenceRequest,
@@ -30,6 +29,7 @@ from backend.licensing.models import (
     Rights,
     RightsOffer,
 )
+from backend.licensing.signals import notify
 from backend.partners.models import User
 
 RIGHTS_FIELDS = (

@@ -9,9 +9,8 @@
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
-from rest_framework import generics, mixins, status, viewsets
+from rest_framework import generics, mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.catalogue.selectors import visible_programmes, with_related
@@ -19,7 +18,6 @@ from backend.catalogue.serializers import ProgrammeSerializer
 from backend.licensing import selectors, services
 from backend.licensing.filters import LicenceFilter, LicenceRequestFilter, OfferFilter
 from backend.licensing.models import Licence, LicenceRequest, RightsOffer
-from backend.licensing.permissions import CanLicenseOrReadOnly
 from backend.licensing.serializers import (
     AvailsQuerySerializer,
     DecisionSerializer,
@@ -28,18 +26,14 @@ from backend.licensing.serializers import (
     OfferSerializer,
     RejectionSerializer,
 )
-
-
-def _require_owner(request, programme) -> None:
-    if programme.owner_id != request.user.partner_id:
-        raise PermissionDenied("Only the programme's owner may do this.", code="not_owner")
+from backend.partners.permissions import CanDecideLicence, CanLicense
 
 
 class ProgrammeOfferListView(generics.ListCreateAPIView):
     """A programme's rights offers: visible with the programme, made by its owner's licensing team."""
 
     serializer_class = OfferSerializer
-    permission_classes = [CanLicenseOrReadOnly]
+    permission_classes = [CanLicense]
     filter_backends = []
 
     def get_programme(self):
@@ -52,7 +46,7 @@ class ProgrammeOfferListView(generics.ListCreateAPIView):
 
     def perform_create(self, serializer):
         programme = self.get_programme()
-        _require_owner(self.request, programme)
+        self.check_object_permissions(self.request, programme)
         serializer.instance = services.create_offer(self.request.user, programme, serializer.validated_data)
 
 
@@ -61,7 +55,7 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
     """Offers on every programme the caller can see; create them under /programmes/{id}/offers/."""
 
     serializer_class = OfferSerializer
-    permission_classes = [CanLicenseOrReadOnly]
+    permission_classes = [CanLicense]
     filterset_class = OfferFilter
     ordering_fields = ["window_start", "window_end", "created_at"]
 
@@ -69,12 +63,6 @@ class OfferViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Upda
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return RightsOffer.objects.none()
         return selectors.visible_offers(self.request.user.partner)
-
-    def get_object(self):
-        offer = super().get_object()
-        if self.request.method not in ("GET", "HEAD", "OPTIONS"):
-            _require_owner(self.request, offer.programme)
-        return offer
 
     def perform_update(self, serializer):
         serializer.instance = services.update_offer(self.request.user, serializer.instance, serializer.validated_data)
@@ -92,7 +80,7 @@ class LicenceRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixi
     """
 
     serializer_class = LicenceRequestSerializer
-    permission_classes = [CanLicenseOrReadOnly]
+    permission_classes = [CanLicense]
     filterset_class = LicenceRequestFilter
     ordering_fields = ["created_at", "window_start"]
 
@@ -108,21 +96,19 @@ class LicenceRequestViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, mixi
 
     def _decide(self, request, serializer_class, decide):
         licence_request = self.get_object()
-        if licence_request.programme.owner_id != request.user.partner_id:
-            raise PermissionDenied("Only the programme's owner decides on a request.", code="not_licensor")
         decision = serializer_class(data=request.data)
         decision.is_valid(raise_exception=True)
         decide(request.user, licence_request, decision.validated_data.get("reason", ""))
         return Response(self.get_serializer(self.get_queryset().get(pk=licence_request.pk)).data)
 
     @extend_schema(request=DecisionSerializer, responses={200: LicenceRequestSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[CanDecideLicence])
     def approve(self, request, pk=None):
         """Grant the request as a licence; 409 `licence_conflict` names a licence in the way."""
         return self._decide(request, DecisionSerializer, services.approve)
 
     @extend_schema(request=RejectionSerializer, responses={200: LicenceRequestSerializer})
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[CanDecideLicence])
     def reject(self, request, pk=None):
         """Refuse the request, with a reason the requester sees."""
         return self._decide(request, RejectionSerializer, services.reject)

@@ -80,6 +80,11 @@ class Asset(models.Model):
     def sha256_verified(self) -> bool:
         return self.sha256_verified_at is not None
 
+    @property
+    def owner_id(self) -> int:
+        """The partner owning the programme this belongs to (what permission classes compare)."""
+        return self.programme.owner_id
+
 
 # Which states an asset may move to from each state. Failed and cancelled assets may be
 # reprocessed (back to uploaded); a ready one too, when the pipeline's settings change.
@@ -126,3 +131,8 @@ class Upload(models.Model):
 
     def __str__(self) -> str:
         return f"upload {self.pk} ({self.state})"
+
+    @property
+    def owner_id(self) -> int:
+        """The partner owning the programme this belongs to (what permission classes compare)."""
+        return self.programme.owner_id

@@ -11,7 +11,6 @@ import mimetypes
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 from django.conf import settings

@@ -19,8 +19,8 @@ from django.core import signing
 from django.urls import reverse
 
 from backend.media.models import Asset
-from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.partners.models import Partner
+from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.subtitles.models import SubtitleTrack
 
 SALT = "backend.media.playback"

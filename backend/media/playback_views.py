@@ -6,12 +6,12 @@ from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.views import APIView
 
+import subtitles as library
 from backend.media import playback, selectors
 from backend.media.models import Asset
 from backend.partners.models import Partner
 from backend.subtitles import selectors as subtitle_selectors
 from backend.subtitles.services import as_library_track
-import subtitles as library
 
 PLAYLIST = "application/vnd.apple.mpegurl"
 

@@ -3,7 +3,6 @@
 from django.db.models import Q, QuerySet
 
 from backend.catalogue.models import Programme
-from backend.catalogue.selectors import visible_programmes
 from backend.licensing.models import Licence
 from backend.licensing.selectors import with_state
 from backend.media.models import Asset, Upload

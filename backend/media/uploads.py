@@ -17,7 +17,6 @@ from typing import Mapping
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied
 
 from backend.audit import services as audit
 from backend.catalogue.models import Programme
@@ -25,8 +24,8 @@ from backend.common.errors import Conflict
 from backend.media import signals
 from backend.media.keys import source_key
 from backend.media.models import Asset, Upload
-from backend.storage import get_part_policy, get_storage
 from backend.partners.models import User
+from backend.storage import get_part_policy, get_storage
 from storage import ObjectInfo, Part, PartPlan, Storage, StorageError
 from storage.errors import ChecksumMismatch, NoSuchKey, NoSuchUpload, SizeMismatch
 from storage.integrity import check_parts
@@ -50,23 +49,9 @@ class Transfer:
     missing: int
 
 
-def check_can_upload(user: User, programme: Programme) -> None:
-    """Only the owner's editors and administrators upload (the caller has already seen the programme)."""
-    if programme.owner_id != user.partner_id:
-        raise PermissionDenied("Only the programme's owner may upload to it.", code="not_owner")
-    if not user.can_edit_catalogue:
-        raise PermissionDenied("Only editors and administrators may upload.", code="role_not_allowed")
-
-
-def check_can_manage(user: User) -> None:
-    if not user.can_edit_catalogue:
-        raise PermissionDenied("Only editors and administrators may manage uploads.", code="role_not_allowed")
-
-
 def start_upload(
     user: User, programme: Programme, *, filename: str, size: int, content_type: str, sha256: str = ""
 ) -> Upload:
-    check_can_upload(user, programme)
     plan = get_part_policy().plan(size)
     storage = get_storage()
     upload_id = uuid.uuid4()
@@ -116,7 +101,6 @@ def complete_upload(user: User, upload: Upload, *, sha256: str = "", part_md5: M
     of the assembled file (its size or SHA-256) fail the upload, delete the file and create no
     asset. Completing a completed upload answers the same again, so a client may retry.
     """
-    check_can_manage(user)
     storage = get_storage()
     with transaction.atomic():
         upload = Upload.objects.select_for_update().select_related("programme__owner").get(pk=upload.pk)
@@ -144,8 +128,6 @@ def abort_upload(user: User | None, upload: Upload, reason: str = "aborted by th
 
     ``user`` is ``None`` when the system aborts (the cleanup task).
     """
-    if user is not None:
-        check_can_manage(user)
     with transaction.atomic():
         upload = Upload.objects.select_for_update().select_related("programme__owner").get(pk=upload.pk)
         if upload.state in (Upload.State.ABORTED, Upload.State.FAILED):

@@ -15,13 +15,13 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from backend.audit import services as audit
 from backend.catalogue.selectors import visible_programmes
 from backend.media import assets, playback, selectors, uploads
 from backend.media.models import Asset, Upload
+from backend.media.permissions import CanFetchMedia
 from backend.media.serializers import (
     AssetSerializer,
     DownloadLinkSerializer,
@@ -29,6 +29,7 @@ from backend.media.serializers import (
     UploadCreateSerializer,
     UploadSerializer,
 )
+from backend.partners.permissions import CanEditCatalogue, CanManageUploads
 from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 
 
@@ -37,10 +38,12 @@ class ProgrammeUploadView(generics.GenericAPIView):
 
     serializer_class = UploadCreateSerializer
 
+    permission_classes = [CanEditCatalogue]
+
     @extend_schema(responses={201: UploadSerializer})
     def post(self, request, programme_pk):
         programme = get_object_or_404(visible_programmes(request.user.partner), pk=programme_pk)
-        uploads.check_can_upload(request.user, programme)
+        self.check_object_permissions(request, programme)
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         upload = uploads.start_upload(request.user, programme, **serializer.validated_data)
@@ -52,16 +55,12 @@ class UploadViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin,
     """The partner's uploads. Started under /programmes/{id}/uploads/; other partners' are 404."""
 
     serializer_class = UploadSerializer
+    permission_classes = [CanManageUploads]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # schema generation has no user
             return Upload.objects.none()
         return selectors.partner_uploads(self.request.user.partner)
-
-    def get_object(self):
-        upload = super().get_object()
-        uploads.check_can_manage(self.request.user)
-        return upload
 
     def retrieve(self, request, *args, **kwargs):
         return Response(_upload_body(request, self.get_object()))
@@ -95,12 +94,10 @@ class AssetViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.visible_assets(self.request.user.partner)
 
     @extend_schema(responses={200: DownloadLinkSerializer})
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], permission_classes=[CanFetchMedia])
     def download(self, request, pk=None):
         """A short-lived signed URL for the file itself; handing one out is recorded in the audit log."""
         asset = self.get_object()
-        if not request.user.can_fetch_media and asset.kind not in selectors.PREVIEW_KINDS:
-            raise PermissionDenied("Viewers may fetch posters and previews only.", code="role_not_allowed")
         url = get_storage().download_url(asset.storage_key, DOWNLOAD_URL_EXPIRY, asset.original_filename or "download")
         # Recorded in the owner's log, so the owner sees who fetched what.
         audit.record(actor=request.user, partner=asset.programme.owner, action="asset.download_link", obj=asset,
@@ -108,23 +105,17 @@ class AssetViewSet(viewsets.ReadOnlyModelViewSet):
         expires_at = timezone.now() + timedelta(seconds=DOWNLOAD_URL_EXPIRY)
         return Response({"url": request.build_absolute_uri(url), "expires_at": expires_at})
 
-    def _own_source(self) -> Asset:
-        asset = self.get_object()
-        if asset.programme.owner_id != self.request.user.partner_id or not self.request.user.can_edit_catalogue:
-            raise PermissionDenied("Only the owner's editors and administrators manage processing.", code="not_owner")
-        return asset
-
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[CanEditCatalogue])
     def reprocess(self, request, pk=None):
         """Run the pipeline again on a source that failed, was cancelled, or is ready."""
-        return Response(AssetSerializer(assets.reprocess(request.user, self._own_source())).data)
+        return Response(AssetSerializer(assets.reprocess(request.user, self.get_object())).data)
 
     @extend_schema(request=None)
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], permission_classes=[CanEditCatalogue])
     def cancel(self, request, pk=None):
         """Stop processing a source; a running transcode is killed within seconds."""
-        return Response(AssetSerializer(assets.cancel(request.user, self._own_source())).data)
+        return Response(AssetSerializer(assets.cancel(request.user, self.get_object())).data)
 
 
 class ProgrammeAssetListView(generics.ListAPIView):
@@ -148,6 +139,7 @@ class PlaybackLinkView(generics.GenericAPIView):
     """A signed HLS playback URL for a ready HLS asset, with the subtitles the caller may fetch."""
 
     serializer_class = DownloadLinkSerializer
+    permission_classes = [CanFetchMedia]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -155,7 +147,7 @@ class PlaybackLinkView(generics.GenericAPIView):
         return selectors.visible_assets(self.request.user.partner).filter(kind=Asset.Kind.HLS, state=Asset.State.READY)
 
     def get(self, request, pk):
-        asset = get_object_or_404(self.get_queryset(), pk=pk)
+        asset = self.get_object()
         audit.record(actor=request.user, partner=asset.programme.owner, action="asset.playback_link", obj=asset,
                      by_partner=request.user.partner.code)
         expires_at = timezone.now() + timedelta(seconds=settings.PLAYBACK_URL_EXPIRY)

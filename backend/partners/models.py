@@ -35,6 +35,8 @@ class Role(models.TextChoices):
 
 # Roles that may change the partner's catalogue.
 CATALOGUE_WRITERS = frozenset({Role.ADMIN, Role.EDITOR})
+# Roles that may offer rights, request licences and decide on requests.
+LICENSING_ROLES = frozenset({Role.ADMIN, Role.LICENSING})
 # Viewers browse the catalogue; fetching masters, timed text and kits is work for the others.
 MEDIA_FETCHERS = frozenset({Role.ADMIN, Role.EDITOR, Role.LICENSING, Role.DUBBING})
 

@@ -40,3 +40,8 @@ class SubtitleTrack(models.Model):
 
     def __str__(self) -> str:
         return f"{self.language} {self.kind} ({self.programme_id})"
+
+    @property
+    def owner_id(self) -> int:
+        """The partner owning the programme this belongs to (what permission classes compare)."""
+        return self.programme.owner_id

@@ -13,15 +13,15 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 
+import subtitles as library
 from backend.audit import services as audit
 from backend.catalogue import signals
 from backend.catalogue.models import Programme
 from backend.common.errors import DomainError
 from backend.media.models import Asset
-from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.partners.models import User
+from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.subtitles.models import SubtitleTrack
-import subtitles as library
 
 CONTENT_TYPES = {
     "srt": "application/x-subrip; charset=utf-8",

@@ -12,10 +12,13 @@ from rest_framework.views import APIView
 
 from backend.catalogue.selectors import visible_programmes
 from backend.common.languages import InvalidCode, normalise_language_tag
-from storage.base import content_disposition
+from backend.media.permissions import CanFetchMedia
+from backend.partners.permissions import CanEditCatalogue
 from backend.subtitles import selectors, services
 from backend.subtitles.models import SubtitleTrack
 from backend.subtitles.serializers import DownloadQuerySerializer, SubtitleIngestSerializer, SubtitleTrackSerializer
+from storage.base import content_disposition
+
 
 class FormatIsTheFileFormat(DefaultContentNegotiation):
     """`?format=srt` names the subtitle format here, not one of DRF's renderers."""
@@ -30,17 +33,13 @@ def file_response(download: services.Download) -> HttpResponse:
     return response
 
 
-def _require_fetching_role(user) -> None:
-    if not user.can_fetch_media:
-        raise PermissionDenied("Your role does not allow fetching subtitle files.")
-
-
 class ProgrammeSubtitleView(generics.ListCreateAPIView):
     """A programme's subtitle tracks: the owner's editors deliver them; licensees list their languages."""
 
     serializer_class = SubtitleTrackSerializer
     parser_classes = [MultiPartParser, FormParser]
     pagination_class = None
+    permission_classes = [CanEditCatalogue]
 
     def programme(self):
         return get_object_or_404(visible_programmes(self.request.user.partner), pk=self.kwargs["programme_pk"])
@@ -53,8 +52,7 @@ class ProgrammeSubtitleView(generics.ListCreateAPIView):
     @extend_schema(request=SubtitleIngestSerializer, responses={201: SubtitleTrackSerializer})
     def post(self, request, programme_pk):
         programme = self.programme()
-        if programme.owner_id != request.user.partner_id or not request.user.can_edit_catalogue:
-            raise PermissionDenied("Only the owner's editors and administrators deliver subtitles.", code="not_owner")
+        self.check_object_permissions(request, programme)
         form = SubtitleIngestSerializer(data=request.data)
         form.is_valid(raise_exception=True)
         track = services.ingest_track(request.user, programme, **form.validated_data)
@@ -66,23 +64,23 @@ class SubtitleTrackViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, 
 
     queryset = SubtitleTrack.objects.none()  # for the schema; requests use get_object()
     serializer_class = SubtitleTrackSerializer
+    permission_classes = [CanEditCatalogue]
 
     def get_object(self):
         track = selectors.track_for(self.request.user.partner, self.kwargs["pk"])
         if track is None:
             raise NotFound()
+        self.check_object_permissions(self.request, track)
         return track
 
     def perform_destroy(self, track):
-        if track.programme.owner_id != self.request.user.partner_id or not self.request.user.can_edit_catalogue:
-            raise PermissionDenied("Only the owner's editors and administrators remove subtitles.", code="not_owner")
         services.delete_track(self.request.user, track)
 
     @extend_schema(parameters=[DownloadQuerySerializer], responses={(200, "*/*"): OpenApiTypes.BINARY})
-    @action(detail=True, methods=["get"], content_negotiation_class=FormatIsTheFileFormat)
+    @action(detail=True, methods=["get"], content_negotiation_class=FormatIsTheFileFormat,
+            permission_classes=[CanFetchMedia])
     def download(self, request, pk=None):
         """The track as a UTF-8 file with its content type and a file name; each fetch is audited."""
-        _require_fetching_role(request.user)
         query = DownloadQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         return file_response(services.render_track(request.user, self.get_object(), query.validated_data["format"]))
@@ -91,13 +89,15 @@ class SubtitleTrackViewSet(mixins.RetrieveModelMixin, mixins.DestroyModelMixin, 
 class DubbingKitView(APIView):
     """A zip for a dubbing team: subtitles (SRT, WebVTT), dialogue scripts and the M&E stems."""
 
+    permission_classes = [CanFetchMedia]
+
     @extend_schema(
         parameters=[OpenApiParameter("languages", str, required=True, description="Comma-separated BCP 47 tags")],
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
     def get(self, request, programme_pk):
-        _require_fetching_role(request.user)
         programme = get_object_or_404(visible_programmes(request.user.partner), pk=programme_pk)
+        self.check_object_permissions(request, programme)
         languages = self._languages(request)
         allowed = selectors.fetchable_languages(request.user.partner, programme)
         if allowed is not None:

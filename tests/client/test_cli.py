@@ -14,7 +14,6 @@ from client.cli import main
 from client.state import ResumeState, StateStore
 from storage.errors import NoSuchKey, NoSuchUpload
 from storage.parts import MiB, PartPolicy
-
 from tests.storage.protocol_server import TOKEN
 
 ROOT = Path(__file__).resolve().parents[2]

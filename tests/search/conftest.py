@@ -34,7 +34,7 @@ def _factory(kind: str, tmp_path) -> tuple[BackendFactory, Callable[[], None]]:
 
     def cleanup() -> None:
         backend = make()
-        client.indices.delete(index=f"{backend.alias}-*", expand_wildcards="all")
+        backend.client.indices.delete(index=f"{backend.alias}-*", expand_wildcards="all")
 
     return make, cleanup
 

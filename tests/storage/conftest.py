@@ -19,7 +19,6 @@ from storage.parts import PartPolicy
 from storage.s3 import S3Storage
 from tests.storage.protocol_server import ProtocolApp, ProtocolServer
 
-
 MiB = 1024 * 1024
 
 

@@ -8,7 +8,6 @@ import pytest
 import requests
 
 from storage.errors import IncompleteBody, InvalidPart, NoSuchUpload
-from storage.integrity import check_parts
 from storage.parts import PartPolicy
 
 KEY = "partners/PTV/programmes/3/masters/0001/source"

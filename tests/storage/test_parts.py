@@ -1,7 +1,7 @@
 import pytest
 
 from storage.errors import FileTooLarge, InvalidPart
-from storage.parts import GiB, MiB, S3_MAX_PARTS, S3_MAX_PART_SIZE, S3_MIN_PART_SIZE, TiB, PartPolicy
+from storage.parts import S3_MAX_PART_SIZE, S3_MAX_PARTS, S3_MIN_PART_SIZE, GiB, MiB, PartPolicy, TiB
 
 
 def test_small_file_is_one_short_part():

@@ -11,9 +11,8 @@ import pytest
 import requests
 
 from client import cli
-from backend.partners.models import Role
-from tests.workers.worker import WorkerProcess
 from tests.backend.media.conftest import clip_dir, documentary, fast_media, ffprobe_json, urdu_clip  # noqa: F401
+from tests.workers.worker import WorkerProcess
 
 pytestmark = pytest.mark.slow
 
@@ -52,7 +51,7 @@ def test_upload_to_playable_hls_with_subtitles(live_server, settings, monkeypatc
 
         asset = wait_for(ready, 180, "the pipeline")
         assert asset["progress"] == 100 and asset["qc_report"]["status"] in ("pass", "fail")
-        worker.wait_for_log(f"media.process_asset[")
+        worker.wait_for_log("media.process_asset[")
 
         for language, text in (("ur", URDU_SRT), ("zh-Hans", CHINESE_SRT)):
             response = api.post(f"{live_server.url}/api/v1/programmes/{documentary.pk}/subtitles/",
@@ -89,9 +88,9 @@ def test_upload_to_playable_hls_with_subtitles(live_server, settings, monkeypatc
 
 def test_a_worker_killed_mid_transcode_leaves_the_asset_retried_not_stuck(transactional_db, settings, monkeypatch,
                                                                          documentary, fast_media, tmp_path):
-    from workers.tasks import media as tasks
     from backend.media.models import Asset
     from tests.backend.media.conftest import ffmpeg, store_source
+    from workers.tasks import media as tasks
 
     for name, value in fast_media.items():
         monkeypatch.setenv(name, value)

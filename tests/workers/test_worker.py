@@ -19,8 +19,8 @@ def test_a_job_queued_while_no_worker_runs_is_done_when_one_starts(worker_proces
 
 def test_publishing_reaches_the_search_index_through_the_worker(worker_process, transactional_db):
     from backend.catalogue import services
-    from backend.search.engine import search_backend
     from backend.partners import services as partners
+    from backend.search.engine import search_backend
     from search.query import SearchQuery
 
     _, admin, _ = partners.create_partner(code="PTV", name="PTV", country="PK", admin_username="ptv-admin")

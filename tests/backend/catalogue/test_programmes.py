@@ -148,7 +148,7 @@ def test_read_only_roles_cannot_write(ptv, role):
     client = ptv.client(role)
     assert client.get(f"{URL}{existing['id']}/").status_code == 200
     response = client.post(URL, KARAKORAM, format="json")
-    assert response.status_code == 403 and response.json()["code"] == "permission_denied"
+    assert response.status_code == 403 and response.json()["code"] == "role_not_allowed"
     assert client.patch(f"{URL}{existing['id']}/", {"number": 1}, format="json").status_code == 403
     assert client.post(f"{URL}{existing['id']}/publish/").status_code == 403
     assert Programme.objects.count() == 1

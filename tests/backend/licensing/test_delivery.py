@@ -8,8 +8,8 @@ from backend.audit.models import AuditEvent
 from backend.catalogue.models import Programme
 from backend.licensing.models import Licence
 from backend.media.models import Asset
-from backend.storage import get_storage
 from backend.partners.models import Role
+from backend.storage import get_storage
 from tests.backend.licensing.helpers import approve, offer_rights, publish_programme, request_licence
 
 

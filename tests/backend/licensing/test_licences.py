@@ -6,8 +6,8 @@ from backend.catalogue.models import Programme
 from backend.licensing import selectors
 from backend.licensing.models import Licence, LicenceRight
 from backend.webhooks.models import Webhook, WebhookDelivery
-from workers.tasks.licensing import refresh_licence_states
 from tests.backend.licensing.helpers import LICENCES, approve, offer_rights, publish_programme, request_licence
+from workers.tasks.licensing import refresh_licence_states
 
 
 def days(n: int) -> str:

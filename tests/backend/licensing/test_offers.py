@@ -47,7 +47,7 @@ def test_update_rebuilds_the_rights_rows(ptv):
 def test_only_the_owners_licensing_team_offers_rights(ptv, cctv):
     programme_id = publish_programme(ptv)
     url = f"{PROGRAMMES}{programme_id}/offers/"
-    for client, code in ((ptv.client(Role.EDITOR), "permission_denied"), (ptv.client(Role.VIEWER), "permission_denied"),
+    for client, code in ((ptv.client(Role.EDITOR), "role_not_allowed"), (ptv.client(Role.VIEWER), "role_not_allowed"),
                          (cctv.client(Role.LICENSING), "not_owner")):
         response = client.post(url, OFFER, format="json")
         assert response.status_code == 403 and response.json()["code"] == code

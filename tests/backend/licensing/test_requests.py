@@ -78,7 +78,7 @@ def test_only_the_owner_decides_and_nobody_else_sees(ptv, cctv, aztv, documentar
     assert aztv.client().get(REQUESTS).json()["count"] == 0
     for role in (Role.EDITOR, Role.DUBBING, Role.VIEWER):
         refused = ptv.client(role).post(f"{REQUESTS}{made['id']}/approve/")
-        assert refused.status_code == 403 and refused.json()["code"] == "permission_denied"
+        assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"
     licence_id = approve(ptv, made["id"])["licence"]
     assert aztv.client().get(f"{LICENCES}{licence_id}/").status_code == 404
     assert aztv.client().get(LICENCES).json()["count"] == 0

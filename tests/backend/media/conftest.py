@@ -18,9 +18,9 @@ import requests
 from backend.catalogue.models import Programme
 from backend.exchange.settings import filesystem_storage
 from backend.media.models import Asset
-from backend.storage import get_storage
 from backend.partners import services as partners
 from backend.partners.models import Role
+from backend.storage import get_storage
 from tests.storage.conftest import make_file, moto_endpoint  # noqa: F401  (shared fixtures)
 
 SECRET = "TOP-SECRET-pipeline-کلید-密钥"

@@ -7,14 +7,13 @@ import pytest
 import requests
 
 from backend.audit.models import AuditEvent
-from client import cli
 from backend.common.health import check_broker
 from backend.media import signals
-from workers.tasks import media as tasks
 from backend.media.models import Asset, Upload
 from backend.storage import get_storage
-
+from client import cli
 from tests.workers.worker import WorkerProcess
+from workers.tasks import media as tasks
 
 from .conftest import MiB, sha256_of
 

@@ -9,10 +9,10 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.media import pipeline
-from workers.tasks import media as tasks
 from backend.media.models import Asset
 from backend.partners.models import Role
 from tests.backend.media.conftest import ffmpeg, store_source
+from workers.tasks import media as tasks
 
 pytestmark = pytest.mark.usefixtures("fast_media", "eager_tasks")
 

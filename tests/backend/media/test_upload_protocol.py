@@ -8,11 +8,11 @@ import requests
 from django.utils import timezone
 
 from backend.audit.models import AuditEvent
-from workers.tasks import media as tasks
 from backend.media.models import Asset, Upload
-from backend.storage import get_storage
 from backend.partners.models import Role
+from backend.storage import get_storage
 from storage.errors import NoSuchKey, NoSuchUpload
+from workers.tasks import media as tasks
 
 from .conftest import MiB, md5s, part_bytes, put_part, sha256_of
 

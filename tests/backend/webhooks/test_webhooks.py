@@ -6,11 +6,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from backend.partners.models import Role
 from backend.webhooks import services as webhooks
 from backend.webhooks.models import Webhook, WebhookDelivery
-from workers.tasks.webhooks import deliver_webhook
-from backend.partners.models import Role
 from tests.backend.licensing.helpers import request_licence
+from workers.tasks.webhooks import deliver_webhook
 
 URL = "/api/v1/webhooks/"
 
