@@ -10,6 +10,7 @@ PYTEST_ARGS ?=
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py search_index
 	HOST=$(HOST) PORT=$(PORT) BIN=$(BIN) deploy/run-embedded.sh
 
 # Tests keep their database, broker folder and stores apart from the embedded run's.

@@ -3,7 +3,7 @@
 #   api      apply migrations, then serve the API with gunicorn on :8000
 #   worker   run a Celery worker (media processing, indexing)
 #   beat     run the Celery periodic-task scheduler (exactly one per deployment)
-#   migrate  apply migrations and exit (for a release step or a scaled-out API)
+#   migrate  apply migrations, create the search index if missing, and exit (a release step)
 # Any other command runs as given, e.g. `django-admin createsuperuser` or `sh`.
 # Extra arguments after a role go to the underlying program.
 set -eu
@@ -17,6 +17,7 @@ case "$role" in
     # release step and start them with MIGRATE_ON_START=0 so they don't race.
     if [ "${MIGRATE_ON_START:-1}" = "1" ]; then
       django-admin migrate --noinput
+      django-admin search_index
     fi
     exec gunicorn --config /opt/exchange/gunicorn.conf.py "$@" backend.exchange.wsgi:application
     ;;
@@ -29,7 +30,8 @@ case "$role" in
       --schedule "${DATA_DIR:-/var/lib/exchange}/celerybeat-schedule" "$@"
     ;;
   migrate)
-    exec django-admin migrate --noinput "$@"
+    django-admin migrate --noinput "$@"
+    exec django-admin search_index
     ;;
   *)
     exec "$role" "$@"

@@ -1,4 +1,4 @@
-"""Broadcast technical QC: the measurement filters, their parsing, and the report.
+"""Broadcast technical QC measurements: the filters and their parsing (the report: ``delivery``).
 
 The filters run inside the transcode's single decode pass (see ``transcode``):
 ``idet`` on the source video before deinterlacing, ``blackdetect`` and
@@ -14,12 +14,10 @@ import math
 import re
 from collections import deque
 from dataclasses import asdict, dataclass, field
-from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from media.config import QcThresholds
-from media.probe import MediaInfo
 
 MAX_EVENT_LINES = 20_000
 
@@ -208,124 +206,3 @@ def _silence_segments(path: Path, duration: float) -> list[Segment]:
     if start is not None:
         segments.append(Segment(start, duration))
     return segments
-
-
-# --- delivery profile and report ----------------------------------------------
-
-@dataclass(frozen=True)
-class DeliveryProfile:
-    """A partner's technical delivery spec (the checks ffmpeg can make)."""
-
-    name: str
-    width: int
-    height: int
-    frame_rate: Fraction
-    field_orders: tuple[str, ...]  # ffprobe field_order values accepted: tt, bb, progressive
-    loudness_target_lufs: float = -23.0
-    loudness_tolerance_lu: float = 0.5
-    max_true_peak_dbtp: float = -1.0
-    max_loudness_range_lu: float | None = None
-    max_black_seconds: float = 0.0
-    max_freeze_seconds: float = 0.0
-    max_silence_seconds: float = 0.0
-
-
-HD_1080I25 = DeliveryProfile("HD 1080i25 (EBU R128)", 1920, 1080, Fraction(25), ("tt",))
-HD_1080P25 = DeliveryProfile("HD 1080p25 (EBU R128)", 1920, 1080, Fraction(25), ("progressive",))
-# R128 (v4, 2020) narrows the tolerance to ±0.2 LU where exact normalisation is practicable.
-HD_1080I25_R128_STRICT = DeliveryProfile(
-    "HD 1080i25 (EBU R128, ±0.2 LU)", 1920, 1080, Fraction(25), ("tt",), loudness_tolerance_lu=0.2
-)
-SD_576I25 = DeliveryProfile("SD 576i25 (EBU R128)", 720, 576, Fraction(25), ("tt", "bb"))
-
-NOT_CHECKED = (
-    ("photosensitive_epilepsy",
-     "Flash/pattern (PSE) testing needs a dedicated analyser (e.g. Harding); ffmpeg cannot measure it."),
-    ("as11_conformance",
-     "AS-11/DPP MXF metadata and structure conformance needs a dedicated validator."),
-)
-
-
-def build_qc_report(measurements: QcMeasurements, info: MediaInfo,
-                    profile: DeliveryProfile) -> dict[str, Any]:
-    """A JSON-ready QC report; unmeasurable items are ``not_checked``, never passed."""
-    checks = _video_checks(measurements, info, profile) + _audio_checks(measurements, profile)
-    checks += [_segment_check("black", measurements.black, profile.max_black_seconds)]
-    checks += [_segment_check("freeze", measurements.freeze, profile.max_freeze_seconds)]
-    checks += [
-        _segment_check(f"silence.track{track}", segments, profile.max_silence_seconds)
-        for track, segments in sorted(measurements.silence.items())
-    ]
-    checks += [{"id": item, "status": "not_checked", "detail": why} for item, why in NOT_CHECKED]
-    failed = any(check["status"] == "fail" for check in checks)
-    return _json_safe({
-        "profile": profile.name,
-        "status": "fail" if failed else "pass",
-        "complete": not any(check["status"] == "not_checked" for check in checks),
-        "checks": checks,
-        "measurements": measurements.to_dict(),
-    })
-
-
-def _json_safe(value: Any) -> Any:
-    """-inf dBTP (digital silence) and NaN are not JSON; keep them readable as text."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(key): _json_safe(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(item) for item in value]
-    return value
-
-
-def _check(check_id: str, ok: bool, measured: Any, expected: Any, **extra: Any) -> dict[str, Any]:
-    return {"id": check_id, "status": "pass" if ok else "fail", "measured": measured,
-            "expected": expected, **extra}
-
-
-def _video_checks(measurements: QcMeasurements, info: MediaInfo,
-                  profile: DeliveryProfile) -> list[dict[str, Any]]:
-    if not info.video:
-        return [_check("video.present", False, "no video stream", "one video stream")]
-    video = info.video[0]
-    detected = measurements.fields.verdict if measurements.fields else "undetermined"
-    declared = video.field_order
-    scan = declared if declared in ("tt", "bb", "tb", "bt", "progressive") else detected
-    checks = [
-        _check("video.resolution", (video.width, video.height) == (profile.width, profile.height),
-               f"{video.width}x{video.height}", f"{profile.width}x{profile.height}"),
-        _check("video.frame_rate", video.frame_rate == profile.frame_rate,
-               str(video.frame_rate), str(profile.frame_rate)),
-        _check("video.field_order", scan in profile.field_orders, scan, list(profile.field_orders),
-               declared=declared, detected=detected),
-    ]
-    if detected != "undetermined" and declared in ("tt", "bb", "progressive") and detected != declared:
-        # idet misreads some synthetic or static pictures, so a mismatch is for a human to look at.
-        checks.append({"id": "video.field_order_consistency", "status": "warning",
-                       "measured": detected, "expected": declared,
-                       "detail": "Field order detected in the pictures differs from the flag."})
-    return checks
-
-
-def _audio_checks(measurements: QcMeasurements, profile: DeliveryProfile) -> list[dict[str, Any]]:
-    checks = []
-    target, tolerance = profile.loudness_target_lufs, profile.loudness_tolerance_lu
-    for track, loud in sorted(measurements.loudness.items()):
-        checks.append(_check(
-            f"audio.track{track}.integrated_loudness",
-            abs(loud.integrated_lufs - target) <= tolerance + 1e-9,
-            loud.integrated_lufs, f"{target:.1f} ±{tolerance} LUFS"))
-        checks.append(_check(
-            f"audio.track{track}.true_peak", loud.true_peak_dbtp <= profile.max_true_peak_dbtp,
-            loud.true_peak_dbtp, f"≤ {profile.max_true_peak_dbtp} dBTP"))
-        lra_ok = profile.max_loudness_range_lu is None or loud.range_lu <= profile.max_loudness_range_lu
-        checks.append(_check(f"audio.track{track}.loudness_range", lra_ok, loud.range_lu,
-                             profile.max_loudness_range_lu and f"≤ {profile.max_loudness_range_lu} LU"))
-    return checks
-
-
-def _segment_check(kind: str, segments: list[Segment], max_seconds: float) -> dict[str, Any]:
-    longest = max((segment.duration for segment in segments), default=0.0)
-    return _check(kind, longest <= max_seconds,
-                  [{"start": s.start, "end": s.end, "duration": s.duration} for s in segments],
-                  f"no segment longer than {max_seconds} s")

@@ -17,6 +17,7 @@ stop that:
 from __future__ import annotations
 
 import os
+import re
 import resource
 import signal
 import subprocess
@@ -229,8 +230,12 @@ def run(args: list[str], limits: Limits, timeout: float) -> subprocess.Completed
 _GENERIC_ERRORS = frozenset({"Conversion failed!", "Exiting normally, received signal 15."})
 
 
+# A path on the worker (ffmpeg names its input as file:/…/source.mxf): shown by its last segment only.
+_PATH = re.compile(r"(?:file:)?(?:/[^/\s:'\"]+)+/([^/\s:'\"]+)")
+
+
 def error_summary(stderr: bytes, max_chars: int = 300) -> str:
-    """The last meaningful ffmpeg error line, shortened, for a human reason."""
+    """The last meaningful ffmpeg error line, shortened, for a human reason (never a server path)."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line and line not in _GENERIC_ERRORS]
-    return (lines[-1] if lines else "unknown error")[:max_chars]
+    return _PATH.sub(r"\1", lines[-1] if lines else "unknown error")[:max_chars]

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.db import connection
 from django.http import JsonResponse
 
+from backend.search.engine import search_backend
 from backend.storage import get_storage
 from workers.celery import app
 
@@ -32,10 +33,16 @@ def check_storage() -> None:
         raise RuntimeError("the object store is not reachable or not writable")
 
 
+def check_search() -> None:
+    if not search_backend().ping():
+        raise RuntimeError("the search index cannot be reached")
+
+
 CHECKS: dict[str, Callable[[], None]] = {
     "database": check_database,
     "broker": check_broker,
     "storage": check_storage,
+    "search": check_search,
 }
 
 

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import json
 import os
+import secrets
 from pathlib import Path
 
 import dj_database_url
@@ -30,13 +31,34 @@ def env_list(name: str, default: str) -> list[str]:
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var")).resolve()
 
 DEBUG = env_bool("DEBUG", False)
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
-if not SECRET_KEY:
-    if not DEBUG and os.environ.get("EXCHANGE_REQUIRE_SECRET_KEY") == "1":
-        raise RuntimeError("SECRET_KEY must be set in production")
-    # The embedded run is a single-machine development setup; a fixed key keeps
-    # signed URLs valid across restarts there. Production sets SECRET_KEY.
-    SECRET_KEY = "embedded-development-key-not-for-production"
+
+
+def embedded_secret_key(data_dir: Path) -> str:
+    """The embedded run's signing key: random, made once and kept in DATA_DIR (mode 0600), so
+    signed URLs survive restarts and no two installations share a key. The one file settings
+    may create; images and compose set SECRET_KEY instead (EXCHANGE_REQUIRE_SECRET_KEY=1)."""
+    if os.environ.get("EXCHANGE_REQUIRE_SECRET_KEY") == "1":
+        raise ImproperlyConfigured(
+            "SECRET_KEY is not set. Generate one with "
+            "`python3 -c 'import secrets; print(secrets.token_urlsafe(50))'` and set it in the environment "
+            "(docker compose: SECRET_KEY=... in the .env file beside docker-compose.yml)."
+        )
+    path = data_dir / "secret-key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    data_dir.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    try:
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+            out.write(key)
+    except FileExistsError:  # another process made it first: use theirs
+        return path.read_text().strip()
+    return key
+
+
+SECRET_KEY = os.environ.get("SECRET_KEY") or embedded_secret_key(DATA_DIR)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 
 INSTALLED_APPS = [
@@ -250,7 +272,8 @@ MEDIA_LIMITS = {
     "max_input_bytes": int(os.environ.get("MEDIA_MAX_INPUT_BYTES", str(500 * 1024**3))),
     "transcode_timeout_per_second": float(os.environ.get("MEDIA_TIMEOUT_PER_SECOND", "10")),
 }
-MEDIA_DELIVERY_PROFILE = os.environ.get("MEDIA_DELIVERY_PROFILE", "hd-1080i25")
+# The partners' delivery spec QC checks against (media.delivery.PROFILES).
+MEDIA_DELIVERY_PROFILE = os.environ.get("MEDIA_DELIVERY_PROFILE", "hd-exchange")
 MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or None  # None: the system's temporary directory
 # A step whose worker has shown no progress for this long is retried (or failed after the last attempt).
 MEDIA_STALE_AFTER = int(os.environ.get("MEDIA_STALE_AFTER", "900"))

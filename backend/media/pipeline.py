@@ -22,8 +22,8 @@ from backend.common.languages import InvalidCode, normalise_language_tag
 from backend.media import assets, signals
 from backend.media.models import Asset
 from backend.storage import get_storage
-from media import qc
 from media.config import ProxySpec, Rung, TranscodeConfig
+from media.delivery import PROFILES, build_qc_report
 from media.ladder import plan_ladder
 from media.probe import MediaInfo, probe
 from media.progress import TranscodeCancelled
@@ -31,12 +31,6 @@ from media.safety import Limits, MediaError
 from media.thumbnails import make_thumbnails
 from media.transcode import TranscodeResult, transcode
 
-PROFILES = {
-    "hd-1080i25": qc.HD_1080I25,
-    "hd-1080p25": qc.HD_1080P25,
-    "hd-1080i25-strict": qc.HD_1080I25_R128_STRICT,
-    "sd-576i25": qc.SD_576I25,
-}
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes
 CANCEL_INTERVAL = 2.0  # seconds between looks at the asset's state
 
@@ -121,7 +115,7 @@ def _run(source: Asset, workdir: Path) -> str:
     thumbnails = make_thumbnails(info, outputs / "pictures", count=settings.MEDIA_THUMBNAILS, limits=limits())
     Asset.objects.filter(pk=source.pk).update(progress=92)
 
-    report = qc.build_qc_report(result.measurements, info, PROFILES[settings.MEDIA_DELIVERY_PROFILE])
+    report = build_qc_report(result.measurements, info, PROFILES[settings.MEDIA_DELIVERY_PROFILE])
     _store_outputs(source, outputs, result, thumbnails)
     with transaction.atomic():
         asset = Asset.objects.select_for_update().select_related("programme__owner").get(pk=source.pk)

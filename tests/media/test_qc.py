@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from media.qc import HD_1080I25, HD_1080P25, HD_1080I25_R128_STRICT, SD_576I25, build_qc_report
+from media.delivery import HD_1080I25, HD_1080I25_R128_STRICT, HD_1080P25, SD_576I25, build_qc_report
 
 
 def checks_by_id(report):

@@ -39,12 +39,12 @@ def moto_endpoint():
         env=env,
     )
     endpoint = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # a loaded machine may take long to start (and answer) it
     while True:
         try:
-            requests.get(endpoint, timeout=1)
+            requests.get(endpoint, timeout=5)
             break
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise RuntimeError("moto server did not start")

@@ -7,6 +7,7 @@ import yaml
 from django.core.management import call_command
 
 from backend.common.errors import library_error
+from backend.search.engine import search_backend
 from search.errors import SearchError
 from storage import errors as storage_errors
 from subtitles import SubtitleParseError
@@ -36,11 +37,19 @@ def test_healthz_needs_no_auth(anonymous):
 
 
 def test_readyz_reports_every_dependency(anonymous, db):
+    search_backend().create_index()  # as `manage.py search_index` does on deployment
     response = anonymous.get("/readyz")
     body = response.json()
     assert response.status_code == 200, body
-    assert set(body["checks"]) >= {"database", "broker"}
+    assert set(body["checks"]) >= {"database", "broker", "storage", "search"}
     assert all(check["status"] == "ok" for check in body["checks"].values())
+
+
+def test_readyz_is_503_until_the_search_index_exists(anonymous, db):
+    response = anonymous.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["checks"]["search"] == {
+        "status": "error", "detail": "RuntimeError: the search index cannot be reached"}
 
 
 def test_readyz_is_503_naming_the_broken_dependency(anonymous, db):

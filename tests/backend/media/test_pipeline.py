@@ -57,6 +57,8 @@ def test_processing_again_replaces_the_outputs(documentary, urdu_clip):
 @pytest.mark.parametrize("name, content, reason", [
     ("notes.mp4", "This is a text file, not a video.\n".encode() * 50, "not"),
     ("empty.mp4", b"", ""),
+    # Bytes ffmpeg opens but cannot read name the file in ffprobe's error line.
+    ("broken.mp4", b"\x00\x00\x00\x18ftypmp42" + b"\x00" * 4096, ""),
 ])
 def test_files_that_are_not_media_fail_with_a_reason(documentary, tmp_path, name, content, reason):
     path = tmp_path / name
@@ -65,6 +67,8 @@ def test_files_that_are_not_media_fail_with_a_reason(documentary, tmp_path, name
     assert pipeline.process(source.pk) == Asset.State.FAILED
     source.refresh_from_db()
     assert source.state == "failed" and len(source.state_reason) > 10
+    # The reason names the problem for the partner, never a path on the worker or the store.
+    assert "/" not in source.state_reason and str(tmp_path) not in source.state_reason
     assert not source.derivatives.exists()
     assert AuditEvent.objects.filter(action="asset.failed", object_id=str(source.pk)).exists()
 
