@@ -37,6 +37,7 @@ def media(ptv):
         "m_and_e": make_asset(programme, Asset.Kind.AUDIO, "m-and-e.wav", role=Asset.Role.MUSIC_AND_EFFECTS),
         "urdu_mix": make_asset(programme, Asset.Kind.AUDIO, "main-ur.wav", language="ur", role=Asset.Role.MAIN),
         "arabic_dub": make_asset(programme, Asset.Kind.AUDIO, "dub-ar.wav", language="ar", role=Asset.Role.MAIN),
+        "hls": make_asset(programme, Asset.Kind.HLS, "master.m3u8"),
     }
 
 
@@ -63,7 +64,8 @@ def test_others_see_only_the_published_previews(media, aztv):
 def test_a_licensee_fetches_masters_and_the_audio_it_may_use(media, cctv, cctv_licence, ptv, client):
     programme, assets = media
     dubbing = cctv.client(Role.DUBBING)
-    assert listed(dubbing, programme) == {"master.mxf", "proxy.mp4", "poster.jpg", "m-and-e.wav", "main-ur.wav"}
+    assert listed(dubbing, programme) == {"master.mxf", "proxy.mp4", "poster.jpg", "m-and-e.wav", "main-ur.wav",
+                                          "master.m3u8"}
     assert dubbing.get(f"/api/v1/assets/{assets['arabic_dub'].pk}/download/").status_code == 404
 
     link = dubbing.get(f"/api/v1/assets/{assets['master'].pk}/download/")
@@ -82,6 +84,18 @@ def test_viewers_of_a_licensee_get_previews_only(media, cctv, cctv_licence):
     assert viewer.get(f"/api/v1/assets/{assets['proxy'].pk}/download/").status_code == 200
     refused = viewer.get(f"/api/v1/assets/{assets['master'].pk}/download/")
     assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"
+    # Playback serves the ladder and the subtitles, so the same rule governs it.
+    refused = viewer.get(f"/api/v1/assets/{assets['hls'].pk}/playback/")
+    assert refused.status_code == 403 and refused.json()["code"] == "role_not_allowed"
+    assert cctv.client(Role.DUBBING).get(f"/api/v1/assets/{assets['hls'].pk}/playback/").status_code == 200
+
+
+@pytest.mark.parametrize("path", ["a%5Cb.ts", "%01.ts", "hls%5C..%5C..%5Cmaster.mxf"])
+def test_playback_paths_that_are_no_keys_are_a_clear_400(media, cctv, cctv_licence, client, path):
+    _, assets = media
+    url = cctv.client(Role.DUBBING).get(f"/api/v1/assets/{assets['hls'].pk}/playback/").json()["url"]
+    response = client.get(url.replace("master.m3u8", path))
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_key")
 
 
 def test_an_expired_licence_delivers_nothing(cctv, media, cctv_licence):
