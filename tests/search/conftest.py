@@ -33,8 +33,12 @@ def _factory(kind: str, tmp_path) -> tuple[BackendFactory, Callable[[], None]]:
     make = lambda: ElasticsearchBackend(ES_URL, index_prefix=prefix, replicas=0)  # noqa: E731
 
     def cleanup() -> None:
+        # By name: Elasticsearch refuses wildcard deletes (action.destructive_requires_name).
         backend = make()
-        backend.client.indices.delete(index=f"{backend.alias}-*", expand_wildcards="all")
+        names = list(backend.client.indices.get(index=f"{backend.alias}-*", expand_wildcards="all").body)
+        if names:
+            backend.client.indices.delete(index=",".join(names))
+        backend.close()
 
     return make, cleanup
 
