@@ -21,7 +21,8 @@
 # replaced by /var/lib/exchange-engines/<hash of the checkout path>, and the script says so.
 #
 # Environment: ES_PORT (9250), ES_VERSION (9.5.4), ES_JAVA_HOME (a Java 21+ JDK; default the
-# Temurin 25 under /usr/lib/jvm when present), ES_HEAP (1g; -Xms is 512m), ES_START_TIMEOUT (180 s).
+# Temurin 25 under /usr/lib/jvm when present), ES_HEAP (1g; -Xms is 512m), ES_START_TIMEOUT (180 s),
+# ES_KEEP_DATA=1 to keep the indices of the previous run (by default a node starts empty).
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -160,6 +161,8 @@ start() {
   home="$(install)"
   state="$(state_dir)"
   jhome="$(java_home)"
+  # A test node starts empty (the API tests leave an index per test behind); ES_KEEP_DATA=1 keeps it.
+  [ "${ES_KEEP_DATA:-0}" = 1 ] || rm -rf "$state/data"
   mkdir -p "$state/data" "$state/logs"
   rm -f "$(pid_file)"
   if as_root; then

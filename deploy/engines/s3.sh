@@ -70,7 +70,7 @@ EOF
 }
 
 s3_request() { # METHOD PATH: a SigV4-signed request with curl; prints the HTTP status
-  curl -sS -o /dev/null -w '%{http_code}' --max-time 10 -X "$1" \
+  curl -sS -o /dev/null -w '%{http_code}' --max-time 3 -X "$1" \
     --aws-sigv4 "aws:amz:$S3_REGION:s3" --user "$S3_ACCESS_KEY_ID:$S3_SECRET_ACCESS_KEY" "$endpoint$2"
 }
 
@@ -109,7 +109,7 @@ EOF
   [ "$status" = 200 ] || die "S3 not answering on $endpoint after 60s (logs: $state/logs)"
   # Bucket creation can race the filer's start; retry, and accept "already yours" (409).
   for _ in $(seq 20); do
-    status="$(s3_request PUT "/$S3_BUCKET" || true)"
+    status="$(s3_request PUT "/$S3_BUCKET" 2>/dev/null || true)"
     case "$status" in 200|409) break ;; esac
     sleep 1
   done
