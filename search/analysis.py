@@ -1,7 +1,12 @@
 """Elasticsearch analyzers, one per analysis subfield (see languages.SUBFIELDS).
 
 Needs the analysis-icu and analysis-smartcn plugins (deploy/ builds that image). The
-embedded backend mirrors each chain in textanalysis.py; keep the two in step."""
+embedded backend mirrors each chain in textanalysis.py; keep the two in step.
+
+Tests and CI run Elasticsearch's integ-test distribution (deploy/engines/elasticsearch.sh),
+which has neither those plugins nor the analysis-common module; deploy/elasticsearch/test-plugin
+registers every component named here under the same name, built from the same Lucene classes,
+so these settings are the same on both. A new component used here must be added there too."""
 
 from __future__ import annotations
 

@@ -39,19 +39,26 @@ class ElasticsearchBackend(SearchBackend):
         self.alias = f"{index_prefix}programmes".lower()
         self.chinese_analyzer = chinese_analyzer
         self.replicas = replicas
+        self._ready = False
 
     # -- lifecycle ---------------------------------------------------------------
 
     def create_index(self) -> None:
+        """Like the embedded backend, writes and searches call this first (once per instance), so
+        a fresh prefix works without a separate setup step."""
+        if self._ready:
+            return
         with _errors():
             if not self.client.indices.exists_alias(name=self.alias):
                 self._create_version(alias=True)
+        self._ready = True
 
     def reset(self) -> None:
         with _errors():
             for name in self._versions():
                 self.client.indices.delete(index=name)
             self._create_version(alias=True)
+        self._ready = True
 
     def reindex(self, docs: Iterable[Mapping[str, Any]], progress: ProgressCallback | None = None) -> int:
         with _errors():
@@ -73,15 +80,20 @@ class ElasticsearchBackend(SearchBackend):
             self.client.indices.update_aliases(actions=[*actions, {"add": {"index": new, "alias": self.alias}}])
             for name in old:
                 self.client.indices.delete(index=name)
+            self._ready = True
             return count
 
     def ping(self) -> bool:
+        # The alias check alone: it answers only when the server is up, and says whether the index
+        # is there. (HEAD / is served by the rest-root module, which minimal distributions such as
+        # the integ-test one used by deploy/engines/elasticsearch.sh do not have: there it is 405.)
         try:
-            return bool(self.client.ping()) and bool(self.client.indices.exists_alias(name=self.alias))
+            return bool(self.client.indices.exists_alias(name=self.alias))
         except (ApiError, TransportError):
             return False
 
     def refresh(self) -> None:
+        self.create_index()
         with _errors():
             self.client.indices.refresh(index=self.alias)
 
@@ -91,14 +103,18 @@ class ElasticsearchBackend(SearchBackend):
     # -- writes ------------------------------------------------------------------
 
     def index(self, docs: Iterable[Mapping[str, Any]]) -> int:
+        self.create_index()
         with _errors():
+            # require_alias: should the alias vanish, fail rather than let Elasticsearch
+            # auto-create a plain index under its name with dynamic mappings and no analyzers.
             count, errors = helpers.bulk(self.client, self._actions(docs, self.alias), chunk_size=BULK_CHUNK,
-                                         raise_on_error=False)
+                                         raise_on_error=False, require_alias=True)
             if errors:
                 raise SearchError(f"bulk indexing failed for {len(errors)} documents: {errors[:3]}")
             return count
 
     def delete(self, ids: Iterable[str]) -> None:
+        self.create_index()
         actions = ({"_op_type": "delete", "_index": self.alias, "_id": doc_id} for doc_id in ids)
         with _errors():
             _, errors = helpers.bulk(self.client, actions, chunk_size=BULK_CHUNK, raise_on_error=False)
@@ -109,6 +125,7 @@ class ElasticsearchBackend(SearchBackend):
     # -- search ------------------------------------------------------------------
 
     def search(self, query: SearchQuery) -> SearchResults:
+        self.create_index()
         search = self._build(query)
         with _errors():
             response = search.execute()
