@@ -4,7 +4,7 @@ from tests.storage.conftest import (  # noqa: F401
     clock,
     fs_storage,
     make_file,
-    moto_endpoint,
     protocol_server,
+    s3_server,
     s3_storage,
 )

@@ -1,4 +1,8 @@
-"""Fixtures: a real moto S3 server process, stores on it and on tmp_path, and data files."""
+"""Fixtures: an S3 server, stores on it and on tmp_path, and data files.
+
+The S3 server is the real one CI starts (deploy/engines/s3.sh, SeaweedFS) when
+``S3_TEST_ENDPOINT_URL`` names it, else a moto server process, so `make test` needs no build.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import subprocess
 import sys
 import time
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -28,8 +33,34 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+@dataclass(frozen=True)
+class S3Server:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    real: bool  # False: moto, which neither enforces presigned-URL expiry nor streams completions
+
+    def new_bucket(self) -> str:
+        bucket = f"masters-{uuid.uuid4().hex[:12]}"
+        boto3.client("s3", endpoint_url=self.endpoint, region_name="us-east-1", aws_access_key_id=self.access_key,
+                     aws_secret_access_key=self.secret_key).create_bucket(Bucket=bucket)
+        return bucket
+
+    def storage_options(self, bucket: str) -> dict:
+        return {"bucket": bucket, "endpoint_url": self.endpoint, "access_key": self.access_key,
+                "secret_key": self.secret_key, "addressing_style": "path"}
+
+
 @pytest.fixture(scope="session")
-def moto_endpoint():
+def s3_server():
+    if os.environ.get("S3_TEST_ENDPOINT_URL"):
+        yield S3Server(os.environ["S3_TEST_ENDPOINT_URL"], os.environ.get("S3_TEST_ACCESS_KEY_ID", "exchange-test"),
+                       os.environ.get("S3_TEST_SECRET_ACCESS_KEY", "exchange-test-secret"), real=True)
+        return
+    yield from _moto_server()
+
+
+def _moto_server():
     port = _free_port()
     env = {**os.environ, "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
     process = subprocess.Popen(
@@ -49,21 +80,14 @@ def moto_endpoint():
                 process.kill()
                 raise RuntimeError("moto server did not start")
             time.sleep(0.1)
-    yield endpoint
+    yield S3Server(endpoint, "testing", "testing", real=False)
     process.terminate()
     process.wait(timeout=10)
 
 
 @pytest.fixture
-def s3_storage(moto_endpoint) -> S3Storage:
-    bucket = f"masters-{uuid.uuid4().hex[:12]}"
-    boto3.client(
-        "s3", endpoint_url=moto_endpoint, region_name="us-east-1",
-        aws_access_key_id="testing", aws_secret_access_key="testing",
-    ).create_bucket(Bucket=bucket)
-    return S3Storage(
-        bucket, endpoint_url=moto_endpoint, access_key="testing", secret_key="testing", addressing_style="path"
-    )
+def s3_storage(s3_server) -> S3Storage:
+    return S3Storage(**s3_server.storage_options(s3_server.new_bucket()))
 
 
 @pytest.fixture
@@ -132,9 +156,19 @@ def protocol_server():
 @pytest.fixture(params=["filesystem", "s3"])
 def store(request, fs_storage, protocol_server):
     """Each backend in turn, with part and download URLs a plain HTTP client can use: the
-    filesystem store behind the protocol server, S3 on its server (skipped where it has none)."""
+    filesystem store behind the protocol server, S3 on its server."""
     if request.param == "s3":
         return request.getfixturevalue("s3_storage")
     server = protocol_server(fs_storage, PartPolicy())
     fs_storage.download_base_url = f"{server.url}/storage/download/"
     return fs_storage
+
+
+@pytest.fixture
+def later(store, clock, s3_server):
+    """``later(seconds)``: let that much time pass for the store's signed URLs."""
+    if isinstance(store, FilesystemStorage):
+        return lambda seconds: setattr(clock, "offset", clock.offset + seconds)
+    if not s3_server.real:
+        pytest.skip("moto does not enforce presigned-URL expiry; the real S3 server (CI) does")
+    return time.sleep

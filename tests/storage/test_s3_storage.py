@@ -54,8 +54,9 @@ def test_presigned_part_url_is_sigv4_and_expires():
     assert urlsplit(path_style.part_url(KEY, "u", 1, 60)).path == f"/masters/{KEY}"
 
 
-def test_ping_fails_without_the_bucket_or_the_server(moto_endpoint):
-    assert not S3Storage("no-such-bucket", endpoint_url=moto_endpoint, access_key="t", secret_key="t").ping()
+def test_ping_fails_without_the_bucket_or_the_server(s3_server):
+    assert not S3Storage("no-such-bucket", endpoint_url=s3_server.endpoint, access_key=s3_server.access_key,
+                         secret_key=s3_server.secret_key).ping()
     assert not S3Storage("masters", endpoint_url="http://127.0.0.1:9", access_key="t", secret_key="t").ping()
 
 

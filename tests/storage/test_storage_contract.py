@@ -129,6 +129,19 @@ def test_objects_put_head_delete_and_ping(store, make_file):
     assert store.ping()
 
 
+def test_signed_urls_expire(store, later, make_file):
+    data = make_file(MiB).read_bytes()
+    upload_id = store.create_multipart(KEY, "video/mp4")
+    part_url = store.part_url(KEY, upload_id, 1, 1)
+    store.put_bytes(KEY + ".srt", b"1", "text/plain")
+    download_url = store.download_url(KEY + ".srt", 1, "x.srt")
+    later(3)
+    assert _put(part_url, data).status_code == 403
+    assert requests.get(download_url, timeout=10).status_code == 403
+    assert store.list_parts(KEY, upload_id) == []
+    assert _put(store.part_url(KEY, upload_id, 1, 60), data).status_code == 200  # a fresh URL works
+
+
 @pytest.mark.parametrize("key", ["", "/etc/passwd", "a/../../b", "a//b", "a\\b", "a/\x01/b", "./a"])
 def test_every_public_method_refuses_keys_that_are_not_plain_relative_paths(store, key):
     for call in (lambda: store.head(key), lambda: store.open(key), lambda: store.put_bytes(key, b"x"),

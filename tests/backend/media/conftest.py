@@ -21,7 +21,7 @@ from backend.media.models import Asset
 from backend.partners import services as partners
 from backend.partners.models import Role
 from backend.storage import get_storage
-from tests.storage.conftest import make_file, moto_endpoint  # noqa: F401  (shared fixtures)
+from tests.storage.conftest import make_file, s3_server  # noqa: F401  (shared fixtures)
 
 SECRET = "TOP-SECRET-pipeline-کلید-密钥"
 FAST_LADDER = [{"name": "360p", "size": 360, "video_kbps": 600}, {"name": "240p", "size": 240, "video_kbps": 300}]
@@ -137,15 +137,10 @@ def fs_store(settings, tmp_path, live_server):
 
 
 @pytest.fixture
-def s3_store(settings, moto_endpoint, live_server):  # noqa: F811
-    """A fresh bucket on the moto S3 server process; parts of S3's minimum 5 MiB."""
-    bucket = f"masters-{uuid.uuid4().hex[:12]}"
-    boto3.client("s3", endpoint_url=moto_endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                 aws_secret_access_key="testing").create_bucket(Bucket=bucket)
-    settings.OBJECT_STORAGE = {"BACKEND": "storage.s3.S3Storage", "OPTIONS": {
-        "bucket": bucket, "endpoint_url": moto_endpoint, "access_key": "testing", "secret_key": "testing",
-        "addressing_style": "path",
-    }}
+def s3_store(settings, s3_server, live_server):  # noqa: F811
+    """A fresh bucket on the S3 server; parts of S3's minimum 5 MiB."""
+    settings.OBJECT_STORAGE = {"BACKEND": "storage.s3.S3Storage",
+                               "OPTIONS": s3_server.storage_options(s3_server.new_bucket())}
     settings.UPLOAD_PART_SIZE = 5 * MiB
     return live_server
 
