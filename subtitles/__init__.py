@@ -7,7 +7,8 @@ and a dialogue-script CSV for dubbing.
 """
 from .dialogue import dialogue_csv
 from .encoding import Decoded, decode_subtitle
-from .errors import SubtitleEncodingError, SubtitleError, SubtitleParseError
+from .errors import (SubtitleEncodingError, SubtitleError, SubtitleImageError, SubtitleParseError,
+                     SubtitleUnsafeXMLError)
 from .findings import Finding
 from .ingest import IngestResult, ingest
 from .model import Cue, SubtitleTrack
@@ -19,7 +20,7 @@ from .writers import OUTPUT_FORMATS, render
 
 __all__ = [
     "Cue", "DEFAULT_LIMITS", "Decoded", "Finding", "IngestResult", "Limits", "OUTPUT_FORMATS",
-    "SubtitleEncodingError", "SubtitleError", "SubtitleParseError", "SubtitleTrack",
+    "SubtitleEncodingError", "SubtitleError", "SubtitleImageError", "SubtitleParseError", "SubtitleUnsafeXMLError", "SubtitleTrack",
     "decode_subtitle", "dialogue_csv", "ingest", "ms_to_timecode", "parse_frame_rate",
     "render", "rescale", "shift", "sniff_format", "validate_track",
 ]

@@ -45,7 +45,7 @@ def ingest(
     """
     decoded = decode_subtitle(raw, declared_encoding, language)
     source_format = sniff_format(decoded.text, filename)
-    parsed = read(decoded.text, source_format)
+    parsed = read(decoded.text, source_format, media_duration_ms)
     rate = parse_frame_rate(frame_rate) if frame_rate is not None else parsed.frame_rate
     drop_frame = parsed.drop_frame if frame_rate is None else bool(rate and is_drop_frame_rate(rate))
     track = SubtitleTrack(language=language, cues=parsed.cues, frame_rate=rate, drop_frame=drop_frame)

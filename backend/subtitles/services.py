@@ -72,9 +72,9 @@ def ingest_track(
             media_duration_ms=media_duration_ms(programme),
         )
     except library.SubtitleEncodingError as exc:
-        raise SubtitleRejected(str(exc), code="subtitle_encoding", line=exc.line_number) from exc
-    except library.SubtitleParseError as exc:
-        raise SubtitleRejected(str(exc), code="subtitle_unparseable", line=exc.line_number,
+        raise SubtitleRejected(str(exc), code=exc.code, line=exc.line_number) from exc
+    except library.SubtitleParseError as exc:  # and its subclasses (image subtitles, unsafe XML)
+        raise SubtitleRejected(str(exc), code=exc.code, line=exc.line_number,
                                findings=exc.findings) from exc
     except (ValueError, LookupError) as exc:  # unknown encoding name, frame rate that is not one
         raise SubtitleRejected(str(exc), code="invalid") from exc
