@@ -1,9 +1,10 @@
 """The entry point for a delivered subtitle file: bytes in, a checked track out."""
 from dataclasses import dataclass
 from fractions import Fraction
+from pathlib import PurePath
 
 from .encoding import decode_subtitle
-from .findings import Finding
+from .findings import Finding, finding
 from .model import SubtitleTrack
 from .readers import read
 from .retime import rescale, shift
@@ -46,6 +47,13 @@ def ingest(
     decoded = decode_subtitle(raw, declared_encoding, language)
     source_format = sniff_format(decoded.text, filename)
     parsed = read(decoded.text, source_format, media_duration_ms)
+    if source_format == "srt" and PurePath(filename).suffix.lower() in (".vtt", ".webvtt"):
+        # W3C WebVTT file parsing fails without the signature; the content is SubRip,
+        # so it is read as that, and the partner is told.
+        parsed.findings.insert(0, finding(
+            "missing_webvtt_signature", "warning",
+            "the file is named .vtt but does not start with 'WEBVTT', so it is not WebVTT "
+            "(a WebVTT player rejects it); it was read as SRT", line_number=1))
     rate = parse_frame_rate(frame_rate) if frame_rate is not None else parsed.frame_rate
     drop_frame = parsed.drop_frame if frame_rate is None else bool(rate and is_drop_frame_rate(rate))
     track = SubtitleTrack(language=language, cues=parsed.cues, frame_rate=rate, drop_frame=drop_frame)

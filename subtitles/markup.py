@@ -29,3 +29,49 @@ def vtt_plain(line: str) -> str:
 def vtt_escape(text: str) -> str:
     """WebVTT cue text is HTML-like: & and < must be escaped, > for safety."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_STYLE_TAGS = {"i": "italic", "b": "bold", "u": "underline"}
+
+
+def styled_lines(raw_lines: list[str], plain) -> tuple[tuple["Span", ...], ...]:
+    """Italic, bold and underline runs of a cue's raw lines (SRT and WebVTT share
+    ``<i>``, ``<b>``, ``<u>``; a tag opened on one line may close on a later one).
+    Text between tags is made plain with ``plain`` (entities, other tags, ruby text);
+    () when nothing is styled."""
+    from .model import Span, simplify_spans
+
+    open_tags = {"italic": 0, "bold": 0, "underline": 0}
+    lines: list[list[Span]] = []
+    for raw in raw_lines:
+        runs: list[Span] = []
+        position = 0
+        for match in TAG.finditer(raw):
+            name = match.group(2).lower()
+            if name not in _STYLE_TAGS:
+                continue
+            runs.append(_span(plain(raw[position:match.start()]), open_tags))
+            open_tags[_STYLE_TAGS[name]] += -1 if match.group(1) else 1
+            open_tags[_STYLE_TAGS[name]] = max(0, open_tags[_STYLE_TAGS[name]])
+            position = match.end()
+        runs.append(_span(plain(raw[position:]), open_tags))
+        lines.append(runs)
+    return simplify_spans(lines)
+
+
+def _span(text: str, open_tags: dict[str, int]):
+    from .model import Span
+
+    return Span(text, open_tags["italic"] > 0, open_tags["bold"] > 0, open_tags["underline"] > 0)
+
+
+def tagged(spans, escape=lambda text: text) -> str:
+    """One line of spans as ``<i>``/``<b>``/``<u>`` markup (SRT and WebVTT)."""
+    out = []
+    for span in spans:
+        text = escape(span.text)
+        for flag, tag in (("u", "u"), ("b", "b"), ("i", "i")):
+            if flag in span.flags:
+                text = f"<{tag}>{text}</{tag}>"
+        out.append(text)
+    return "".join(out)

@@ -168,6 +168,8 @@ def _isd_sequence(doc: model.ContentDocument) -> Iterator[tuple[Fraction, ISD | 
     containers: dict[int, tuple[model.ContentElement, list, dict]] = {}
     events: dict[Fraction, list] = {}
     for cached in sig_times.cache():
+        if cached.doc.get_body() is None:
+            continue  # a region that nothing is shown in
         paragraphs = [e for e in _iter_elements(cached.doc.get_body())
                       if isinstance(e, model.P) and e.parent() is not None]
         positions: dict[int, int] = {}
@@ -257,33 +259,34 @@ def _flags(element: model.ContentElement) -> tuple[bool, bool, bool]:
             bool(decoration and decoration.underline))
 
 
+# TTML's default alignment is start, the writer's (and WebVTT's) center: center is "no setting".
 _ALIGN = {styles.TextAlignType.start: "start", styles.TextAlignType.end: "end"}
 _VERTICAL = {styles.WritingModeType.tbrl: "rl", styles.WritingModeType.tblr: "lr"}
 
 
 def _settings(p: model.P, region: ISD.Region) -> CueSettings | None:
-    """WebVTT settings for what the ISD says of the paragraph and its region
-    (the inverse of the TTML writer's placement, see ``writers/ttml.py``)."""
+    """WebVTT settings for what the ISD says of the paragraph and its region: the
+    inverse of the TTML writer's placement (see ``writers/ttml.py``)."""
     align = _ALIGN.get(p.get_style(_STYLE.TextAlign))
     vertical = _VERTICAL.get(region.get_style(_STYLE.WritingMode))
     line = position = size = None
     box = _region_box(region)
-    if box is not None:
+    display = region.get_style(_STYLE.DisplayAlign)
+    if box is not None and not (box == DEFAULT_BOX and display is styles.DisplayAlignType.after):
         x, y, w, h = box
-        display = region.get_style(_STYLE.DisplayAlign)
+        if (x, w) != (0, 100):
+            position, size = f"{fmt(x)}%,line-left", f"{fmt(w)}%"
         if display is styles.DisplayAlignType.before:
             line = f"{fmt(y)}%"
         elif display is styles.DisplayAlignType.center:
             line = f"{fmt(y + h / 2)}%,center"
-        else:
+        elif (y, h) not in ((10, 80), (0, 100)):  # bottom of the writer's default region or of the frame
             line = f"{fmt(y + h)}%,end"
-        position, size = f"{fmt(x)}%,line-left", f"{fmt(w)}%"
     settings = CueSettings(align=align, vertical=vertical, line=line, position=position, size=size)
     return settings or None
 
 
-# The writer's default region, and a region covering the whole root: neither is a placement.
-DEFAULT_BOX = (10, 10, 80, 80)
+DEFAULT_BOX = (10, 10, 80, 80)  # the TTML writer's default region, bottom-aligned: no placement
 
 
 def _region_box(region: ISD.Region) -> tuple[float, float, float, float] | None:
@@ -295,11 +298,8 @@ def _region_box(region: ISD.Region) -> tuple[float, float, float, float] | None:
     units = {origin.x.units, origin.y.units, extent.width.units, extent.height.units}
     if not units <= {styles.LengthType.Units.rw, styles.LengthType.Units.rh, styles.LengthType.Units.pct}:
         return None
-    box = (origin.x.value, origin.y.value, extent.width.value, extent.height.value)
-    rounded = tuple(round(v, 3) for v in box)
-    if rounded in (DEFAULT_BOX, (0, 0, 100, 100)):
-        return None
-    return rounded  # type: ignore[return-value]
+    return tuple(round(v, 3) for v in (origin.x.value, origin.y.value, extent.width.value,  # type: ignore
+                                       extent.height.value))
 
 
 def fmt(value: float) -> str:
