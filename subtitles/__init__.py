@@ -11,7 +11,7 @@ from .errors import (SubtitleEncodingError, SubtitleError, SubtitleImageError, S
                      SubtitleUnsafeXMLError)
 from .findings import Finding
 from .ingest import IngestResult, ingest
-from .model import Cue, SubtitleTrack
+from .model import Cue, CueSettings, Span, SubtitleTrack, cue_from_json, cue_to_json
 from .retime import rescale, shift
 from .sniff import sniff_format
 from .timecode import ms_to_timecode, parse_frame_rate
@@ -19,8 +19,8 @@ from .validate import DEFAULT_LIMITS, Limits, validate_track
 from .writers import OUTPUT_FORMATS, render
 
 __all__ = [
-    "Cue", "DEFAULT_LIMITS", "Decoded", "Finding", "IngestResult", "Limits", "OUTPUT_FORMATS",
+    "Cue", "CueSettings", "DEFAULT_LIMITS", "Decoded", "Finding", "IngestResult", "Limits", "OUTPUT_FORMATS",
     "SubtitleEncodingError", "SubtitleError", "SubtitleImageError", "SubtitleParseError", "SubtitleUnsafeXMLError", "SubtitleTrack",
     "decode_subtitle", "dialogue_csv", "ingest", "ms_to_timecode", "parse_frame_rate",
-    "render", "rescale", "shift", "sniff_format", "validate_track",
+    "cue_from_json", "cue_to_json", "render", "rescale", "shift", "Span", "sniff_format", "validate_track",
 ]
