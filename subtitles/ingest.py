@@ -63,4 +63,10 @@ def ingest(
         track = rescale(track, rate, parse_frame_rate(target_frame_rate))
     track = shift(track, offset_ms)
     findings = parsed.findings + validate_track(track, media_duration_ms)
+    if decoded.candidates:
+        findings.insert(0, finding(
+            "encoding_uncertain", "warning",
+            f"the character encoding was guessed as {decoded.encoding} with low confidence "
+            f"({decoded.confidence:.2f}); candidates: {', '.join(decoded.candidates)}. "
+            "If the text looks wrong, upload again with the encoding given", line_number=None))
     return IngestResult(track, decoded.text, decoded.encoding, decoded.confidence, source_format, findings)
