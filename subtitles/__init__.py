@@ -1,8 +1,9 @@
 """Subtitle tracks without Django: decode, read, validate, convert.
 
-Supported input: SRT, WebVTT, TTML (IMSC 1, EBU-TT-D, DFXP) and ASS/SSA in UTF-8,
-UTF-16/32 with BOM, GB18030 (GB2312/GBK), Big5, Windows-1256, Windows-1251 and
-other single-byte codepages. Output: SRT, WebVTT, TTML (IMSC 1 text profile),
+Supported input: SRT, WebVTT, TTML (IMSC 1, EBU-TT-D, DFXP), ASS/SSA and SCC in
+UTF-8, UTF-16/32 with BOM, GB18030 (GB2312/GBK), Big5 and the single-byte code pages
+of each script (chosen by the track's language), and binary EBU STL (which names its
+own code table). Output: SRT, WebVTT, TTML (IMSC 1 text profile),
 and a dialogue-script CSV for dubbing.
 """
 from .dialogue import dialogue_csv

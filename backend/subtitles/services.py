@@ -85,7 +85,7 @@ def ingest_track(
     storage = get_storage()
     original_key = storage.put_bytes(f"{prefix}/original{suffix}", raw).key
     normalised_key = storage.put_bytes(
-        f"{prefix}/normalised.{result.source_format}", result.text.encode("utf-8"), "text/plain; charset=utf-8"
+        f"{prefix}/normalised.{result.normalised_format}", result.text.encode("utf-8"), "text/plain; charset=utf-8"
     ).key
     rate = result.track.frame_rate
     with transaction.atomic():

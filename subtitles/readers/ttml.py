@@ -73,7 +73,7 @@ def read_ttml(text: str, media_duration_ms: int | None = None) -> Parsed:
     if scan.images and not scan.text_chars:
         raise SubtitleImageError("image subtitles are not supported: the document has images and no text; "
                                  "send the text version (IMSC text profile, EBU-TT-D, SRT, WebVTT)", 1)
-    with _ttconv_errors() as logged:
+    with ttconv_errors() as logged:
         doc = imsc_reader.to_model(ET.ElementTree(tree))
     if doc is None or doc.get_body() is None:
         raise SubtitleParseError("not a TTML document with a <body>", 1)
@@ -96,24 +96,8 @@ def read_ttml(text: str, media_duration_ms: int | None = None) -> Parsed:
         else:
             p.set_id(key)
     order = {key: i for i, key in enumerate(line_numbers)}
-    cues, open_ended = cues_from_document(doc, lambda key: order.get(key, len(order)))
-    cue_list: list[Cue] = []
-    for raw in cues:
-        line_number = line_numbers.get(raw.key)
-        end_ms = raw.end_ms
-        if end_ms is None:
-            # TTML2 §12.4: no end on the element or any ancestor is an indefinite
-            # end: the paragraph stays until the programme ends.
-            if media_duration_ms is None or media_duration_ms <= raw.start_ms:
-                findings.append(finding("open_ended_cue", "error", "cue dropped: the paragraph has no end time "
-                                        "(none on it or its parents) and the programme's duration is unknown",
-                                        line_number=line_number))
-                continue
-            end_ms = media_duration_ms
-            findings.append(finding("open_ended_cue", "warning", "the paragraph has no end time (none on it or "
-                                    "its parents): it ends with the programme", line_number=line_number))
-        cue_list.append(Cue(len(cue_list) + 1, raw.start_ms, end_ms, raw.lines, raw.lines, line_number,
-                            raw.spans, raw.settings))
+    raw_cues, _ = cues_from_document(doc, lambda key: order.get(key, len(order)))
+    cue_list = finish_cues(raw_cues, findings, media_duration_ms, lambda raw: line_numbers.get(raw.key))
     if not cue_list:
         first = next((f for f in findings if f["line_number"]), None)
         raise SubtitleParseError(first["message"] if first else "no timed <p> elements found",
@@ -157,6 +141,29 @@ def cues_from_document(doc: model.ContentDocument, order=lambda key: 0) -> tuple
     for since, until, (key, _), (lines, spans, settings) in done:
         cues.append(RawCue(key, _to_ms(since), None if until is None else _to_ms(until), lines, spans, settings))
     return cues, any(c.end_ms is None for c in cues)
+
+
+def finish_cues(raw_cues: list["RawCue"], findings: list, media_duration_ms: int | None,
+                line_of=lambda raw: None) -> list[Cue]:
+    """Cues from ``cues_from_document``: an indefinite end (TTML2 §12.4: no end on the
+    element or any ancestor; an SCC caption never erased) ends with the programme when
+    its duration is known; otherwise the cue is dropped with a finding."""
+    cues: list[Cue] = []
+    for raw in raw_cues:
+        line_number = line_of(raw)
+        end_ms = raw.end_ms
+        if end_ms is None:
+            if media_duration_ms is None or media_duration_ms <= raw.start_ms:
+                findings.append(finding("open_ended_cue", "error", "cue dropped: it has no end time "
+                                        "(none on it or its parents) and the programme's duration is unknown",
+                                        line_number=line_number))
+                continue
+            end_ms = media_duration_ms
+            findings.append(finding("open_ended_cue", "warning", "the cue has no end time (none on it or "
+                                    "its parents): it ends with the programme", line_number=line_number))
+        cues.append(Cue(len(cues) + 1, raw.start_ms, end_ms, raw.lines, raw.lines, line_number,
+                        raw.spans, raw.settings))
+    return cues
 
 
 def _isd_sequence(doc: model.ContentDocument) -> Iterator[tuple[Fraction, ISD | None]]:
@@ -351,7 +358,7 @@ def _scan(text: str) -> _Scan:
 
 
 @contextmanager
-def _ttconv_errors() -> Iterator[list[str]]:
+def ttconv_errors() -> Iterator[list[str]]:
     """Collect what ttconv logs at ERROR and above while it reads."""
     messages: list[str] = []
     handler = logging.Handler(logging.ERROR)

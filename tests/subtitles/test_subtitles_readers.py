@@ -105,8 +105,9 @@ def test_format_is_sniffed_from_content_and_the_name_is_only_a_hint():
     assert sniff_format(ttml("<p/>"), "a.txt") == "ttml"
     assert sniff_format(ASS_HEADER, "a.txt") == "ass"
     assert sniff_format("no cues yet\n", "a.srt") == "srt"
-    with pytest.raises(SubtitleParseError, match="SCC files are not supported"):
-        sniff_format("Scenarist_SCC V1.0\n\n00:00:00;00\t9420", "a.scc")
+    assert sniff_format("Scenarist_SCC V1.0\n\n00:00:00;00\t9420", "a.txt") == "scc"
+    with pytest.raises(SubtitleParseError, match="MicroDVD files are not supported"):
+        sniff_format("{1}{25}Merhaba", "a.sub")
 
 
 def test_every_language_sample_reads_back_from_every_input_format():

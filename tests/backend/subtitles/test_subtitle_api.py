@@ -243,3 +243,20 @@ def test_styles_and_placement_are_stored_and_old_rows_still_render(ptv, document
     SubtitleTrack.objects.filter(pk=track.pk).update(cues=[[1000, 2000, ["Καλησπέρα σας"]]])  # a row stored before
     old = client.get(f"/api/v1/subtitles/{track.pk}/download/", {"format": "ttml"}).content.decode()
     assert 'begin="00:00:01.000" end="00:00:02.000" region="r1">Καλησπέρα σας</p>' in old
+
+
+def test_ebu_stl_and_scc_deliveries_are_accepted(ptv, documentary):
+    from tests.subtitles.broadcast import erase, pop_on, scc, stl
+
+    raw = stl("STL25.01", "02", "7E", [((10, 0, 1, 0), (10, 0, 3, 12), ["طريق قراقرم السريع"])])
+    response = upload(ptv.client(), documentary, raw, language="ar", name="episode.stl")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["source_format"], body["encoding"], body["cue_count"]) == ("stl", "iso8859-6", 1)
+    srt = ptv.client().get(f"/api/v1/subtitles/{body['id']}/download/", {"format": "srt"}).content.decode()
+    assert "00:00:01,000 --> 00:00:03,480" in srt and "طريق قراقرم السريع" in srt
+
+    captions = scc(pop_on("00:00:02;00", [(15, "Buenas noches.")]), erase("00:00:04;00"))
+    response = upload(ptv.client(), documentary, captions, language="es", name="episode.scc")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["source_format"], response.json()["frame_rate"]) == ("scc", "30000/1001")
