@@ -40,7 +40,7 @@ def read_scc(text: str, media_duration_ms: int | None = None) -> Parsed:
     with ttconv_errors() as logged:
         doc = scc_reader.to_model("\n".join(lines))
     findings += [finding("scc_reader", "warning", message) for message in logged]
-    raw_cues, _ = cues_from_document(doc)
+    raw_cues = cues_from_document(doc)
 
     def line_of(raw):
         before = [number for ms, number in starts if ms <= raw.start_ms]

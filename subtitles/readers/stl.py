@@ -53,7 +53,7 @@ def read_stl(raw: bytes, media_duration_ms: int | None = None) -> Parsed:
         except Exception as exc:  # ttconv raises bare struct/value errors on a damaged TTI block
             raise SubtitleParseError(f"unreadable EBU STL text block: {exc}", 1) from None
     findings = [finding("stl_reader", "warning", message) for message in logged]
-    raw_cues, _ = cues_from_document(doc)
+    raw_cues = cues_from_document(doc)
     cues = finish_cues(raw_cues, findings, media_duration_ms)
     if not cues:
         raise SubtitleParseError("no subtitles in the EBU STL file", 1, findings)

@@ -96,7 +96,7 @@ def read_ttml(text: str, media_duration_ms: int | None = None) -> Parsed:
         else:
             p.set_id(key)
     order = {key: i for i, key in enumerate(line_numbers)}
-    raw_cues, _ = cues_from_document(doc, lambda key: order.get(key, len(order)))
+    raw_cues = cues_from_document(doc, lambda key: order.get(key, len(order)))
     cue_list = finish_cues(raw_cues, findings, media_duration_ms, lambda raw: line_numbers.get(raw.key))
     if not cue_list:
         first = next((f for f in findings if f["line_number"]), None)
@@ -116,7 +116,7 @@ class RawCue:
     settings: CueSettings | None
 
 
-def cues_from_document(doc: model.ContentDocument, order=lambda key: 0) -> tuple[list[RawCue], bool]:
+def cues_from_document(doc: model.ContentDocument, order=lambda key: 0) -> list[RawCue]:
     """Cues of a ttconv document: a paragraph shown unchanged across consecutive ISDs is one cue.
     Shared by the TTML, SCC and STL readers. ``order`` ranks paragraph keys (document order)."""
     sequence = _isd_sequence(doc)
@@ -140,7 +140,7 @@ def cues_from_document(doc: model.ContentDocument, order=lambda key: 0) -> tuple
     cues = []
     for since, until, (key, _), (lines, spans, settings) in done:
         cues.append(RawCue(key, _to_ms(since), None if until is None else _to_ms(until), lines, spans, settings))
-    return cues, any(c.end_ms is None for c in cues)
+    return cues
 
 
 def finish_cues(raw_cues: list["RawCue"], findings: list, media_duration_ms: int | None,

@@ -77,7 +77,7 @@ def test_vtt_named_file_without_signature_is_read_as_srt_with_a_finding():
 
 @pytest.mark.parametrize("text", [
     "WEBVTT\n",
-    "WEBVTT - only notes\n\nNOTE این فقط یک یادداشت است\n\nSTYLE\n::cue { color: yellow }\n",
+    "WEBVTT - only notes\n\nNOTE یہ صرف ایک نوٹ ہے\n\nSTYLE\n::cue { color: yellow }\n",
     "WEBVTT\n\nREGION\nid:top width:40% lines:3\n",
 ])
 def test_valid_file_without_cues_is_accepted_with_a_finding(text):
