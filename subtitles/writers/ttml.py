@@ -9,6 +9,8 @@ Styling and placement, from the cue model (WebVTT terms) to TTML:
   ``tts:textDecoration``;
 * ``align`` → ``tts:textAlign`` on the paragraph;
 * ``vertical`` → ``tts:writingMode`` (``rl`` = ``tbrl``, ``lr`` = ``tblr``) on a region;
+* a WebVTT region → a TTML region of its width, lines × 6vh high, placed by its
+  anchors (read back as ``position``/``size``/``line``, not as a WebVTT region);
 * ``line``/``position``/``size`` → a region: ``position`` and ``size`` give
   ``tts:origin`` x and ``tts:extent`` width; a ``line`` percentage gives the region's
   vertical edge and ``tts:displayAlign`` (start → before, end → after, center →
@@ -104,6 +106,8 @@ def _number(value: str) -> float:
 def _box(settings: CueSettings) -> tuple:
     """The region (x, y, width, height, displayAlign, writingMode) for a cue's settings."""
     mode = _WRITING_MODE.get(settings.vertical or "")
+    if settings.region and not (settings.line or settings.position or settings.size or mode):
+        return _region_box(settings.region)
     if not (settings.line or settings.position or settings.size):
         return (*DEFAULT_REGION[1:6], mode)
     width = _number(settings.size) if settings.size else 100.0
@@ -127,6 +131,24 @@ def _box(settings: CueSettings) -> tuple:
             else:
                 y, height, display = line, 100 - line, "before"
     return (x, y, width, height, display, mode)
+
+
+# W3C WebVTT rendering: a region is as tall as its lines at 6vh each ("lines" × 6vh).
+_REGION_LINE_HEIGHT = 6.0
+
+
+def _region_box(definition: str) -> tuple:
+    """A WebVTT region (W3C WebVTT "WebVTT region settings") as a TTML region: width,
+    lines × 6vh, and the box placed so its region anchor sits on the viewport anchor.
+    Cues fill a WebVTT region from the bottom (it scrolls up), hence ``after``."""
+    values = dict(item.split(":", 1) for item in definition.split())
+    width = _number(values.get("width", "100%"))
+    height = min(100.0, int(values.get("lines", "3")) * _REGION_LINE_HEIGHT)
+    anchor_x, anchor_y = (_number(v) for v in values.get("regionanchor", "0%,100%").split(","))
+    view_x, view_y = (_number(v) for v in values.get("viewportanchor", "0%,100%").split(","))
+    x = view_x - anchor_x * width / 100
+    y = view_y - anchor_y * height / 100
+    return (round(x, 3), round(y, 3), width, round(height, 3), "after", None)
 
 
 def _left_edge(settings: CueSettings, width: float) -> float:

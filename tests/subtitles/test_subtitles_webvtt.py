@@ -121,3 +121,14 @@ def test_settings_and_styles_travel_through_ttml_and_back():
     back = ingest(ttml.encode(), filename="a.ttml", language="he")
     assert back.findings == []
     assert [(c.settings, c.spans) for c in back.track.cues] == [(c.settings, c.spans) for c in track.cues]
+
+
+def test_a_webvtt_region_becomes_a_ttml_region_placed_by_its_anchors():
+    text = ("WEBVTT\n\nREGION\nid:left width:40% lines:3 regionanchor:0%,100% viewportanchor:10%,90%\n\n"
+            "00:01.000 --> 00:04.000 region:left\nฉันชื่อสมชาย\n")
+    track = _read(text, "th").track
+    ttml = render(track, "ttml")
+    # 3 lines × 6vh = 18% high; its bottom-left corner (anchor 0%,100%) on 10%,90%.
+    assert '<region xml:id="r2" tts:origin="10% 72%" tts:extent="40% 18%" tts:displayAlign="after"/>' in ttml
+    back = ingest(ttml.encode(), filename="a.ttml", language="th").track.cues[0]
+    assert back.settings.as_dict() == {"line": "90%,end", "position": "10%,line-left", "size": "40%"}
