@@ -260,3 +260,11 @@ def test_ebu_stl_and_scc_deliveries_are_accepted(ptv, documentary):
     response = upload(ptv.client(), documentary, captions, language="es", name="episode.scc")
     assert response.status_code == 201, response.json()
     assert (response.json()["source_format"], response.json()["frame_rate"]) == ("scc", "30000/1001")
+
+
+def test_a_valid_webvtt_file_with_no_cues_is_stored_with_a_finding(ptv, documentary):
+    notes_only = "WEBVTT\n\nNOTE یہ فائل ابھی خالی ہے، ترجمہ جاری ہے\n"
+    response = upload(ptv.client(), documentary, notes_only, language="ur", name="track.vtt")
+    assert response.status_code == 201, response.json()
+    assert response.json()["cue_count"] == 0
+    assert [f["code"] for f in response.json()["findings"]] == ["no_cues"]
