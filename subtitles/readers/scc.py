@@ -16,7 +16,7 @@ from ttconv.time_code import FPS_29_97, SmpteTimeCode
 from ..errors import SubtitleParseError
 from ..findings import finding
 from .parsed import Parsed
-from .ttml import cues_from_document, finish_cues, ttconv_errors
+from .ttml import cues_from_document, finish_cues, ttconv_errors, ttconv_failures
 
 _TIMECODE_LINE = re.compile(r"^(\d{2}:\d{2}:\d{2}[:;.,]\d{2})\t")
 
@@ -37,10 +37,10 @@ def read_scc(text: str, media_duration_ms: int | None = None) -> Parsed:
         elif line.strip() and number > 1:
             findings.append(finding("unparseable_line", "error", "not an SCC line (timecode, tab, byte pairs): "
                                     f"{line.strip()[:40]!r}", line_number=number))
-    with ttconv_errors() as logged:
+    with ttconv_errors() as logged, ttconv_failures("SCC file"):
         doc = scc_reader.to_model("\n".join(lines))
+        raw_cues = cues_from_document(doc)
     findings += [finding("scc_reader", "warning", message) for message in logged]
-    raw_cues = cues_from_document(doc)
 
     def line_of(raw):
         before = [number for ms, number in starts if ms <= raw.start_ms]

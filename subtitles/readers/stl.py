@@ -19,7 +19,7 @@ from ttconv.stl.config import STLReaderConfiguration
 from ..errors import SubtitleParseError
 from ..findings import finding
 from .parsed import Parsed
-from .ttml import cues_from_document, finish_cues, ttconv_errors
+from .ttml import cues_from_document, finish_cues, ttconv_errors, ttconv_failures
 
 GSI_SIZE, TTI_SIZE = 1024, 128
 _DFC = re.compile(rb"STL(\d\d)\.01")
@@ -47,13 +47,10 @@ def read_stl(raw: bytes, media_duration_ms: int | None = None) -> Parsed:
     if (len(raw) - GSI_SIZE) % TTI_SIZE:
         raise SubtitleParseError(f"the file is {len(raw)} bytes: not a 1024-byte GSI block and whole "
                                  "128-byte TTI blocks", 1)
-    with ttconv_errors() as logged:
-        try:
-            doc = stl_reader.to_model(io.BytesIO(raw), STLReaderConfiguration(program_start_tc="TCP"))
-        except Exception as exc:  # ttconv raises bare struct/value errors on a damaged TTI block
-            raise SubtitleParseError(f"unreadable EBU STL text block: {exc}", 1) from None
+    with ttconv_errors() as logged, ttconv_failures("EBU STL file"):
+        doc = stl_reader.to_model(io.BytesIO(raw), STLReaderConfiguration(program_start_tc="TCP"))
+        raw_cues = cues_from_document(doc)
     findings = [finding("stl_reader", "warning", message) for message in logged]
-    raw_cues = cues_from_document(doc)
     cues = finish_cues(raw_cues, findings, media_duration_ms)
     if not cues:
         raise SubtitleParseError("no subtitles in the EBU STL file", 1, findings)

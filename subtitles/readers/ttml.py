@@ -73,7 +73,7 @@ def read_ttml(text: str, media_duration_ms: int | None = None) -> Parsed:
     if scan.images and not scan.text_chars:
         raise SubtitleImageError("image subtitles are not supported: the document has images and no text; "
                                  "send the text version (IMSC text profile, EBU-TT-D, SRT, WebVTT)", 1)
-    with ttconv_errors() as logged:
+    with ttconv_errors() as logged, ttconv_failures("TTML document"):
         doc = imsc_reader.to_model(ET.ElementTree(tree))
     if doc is None or doc.get_body() is None:
         raise SubtitleParseError("not a TTML document with a <body>", 1)
@@ -96,7 +96,8 @@ def read_ttml(text: str, media_duration_ms: int | None = None) -> Parsed:
         else:
             p.set_id(key)
     order = {key: i for i, key in enumerate(line_numbers)}
-    raw_cues = cues_from_document(doc, lambda key: order.get(key, len(order)))
+    with ttconv_failures("TTML document"):
+        raw_cues = cues_from_document(doc, lambda key: order.get(key, len(order)))
     cue_list = finish_cues(raw_cues, findings, media_duration_ms, lambda raw: line_numbers.get(raw.key))
     if not cue_list:
         first = next((f for f in findings if f["line_number"]), None)
@@ -369,6 +370,18 @@ def ttconv_errors() -> Iterator[list[str]]:
         yield messages
     finally:
         logger.removeHandler(handler)
+
+
+@contextmanager
+def ttconv_failures(what: str) -> Iterator[None]:
+    """ttconv signals some malformed input with bare ValueError/TypeError/assertions:
+    that is the partner's file, so it is a parse error (a 4xx), not a server error."""
+    try:
+        yield
+    except SubtitleParseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - any failure inside ttconv is about the input
+        raise SubtitleParseError(f"the {what} cannot be read: {type(exc).__name__}: {exc}", 1) from None
 
 
 def _frame_rate(root_attrs: dict[str, str]) -> tuple[Fraction | None, bool]:
