@@ -31,6 +31,7 @@ import defusedxml
 import defusedxml.ElementTree as SafeET
 from ttconv import model
 from ttconv import style_properties as styles
+from ttconv.imsc import attributes as imsc_attr
 from ttconv.imsc import reader as imsc_reader
 from ttconv.isd import ISD
 
@@ -74,6 +75,7 @@ def read_ttml(text: str, media_duration_ms: int | None = None) -> Parsed:
         raise SubtitleImageError("image subtitles are not supported: the document has images and no text; "
                                  "send the text version (IMSC text profile, EBU-TT-D, SRT, WebVTT)", 1)
     with ttconv_errors() as logged, ttconv_failures("TTML document"):
+        _make_implicit_durations_explicit(tree)
         doc = imsc_reader.to_model(ET.ElementTree(tree))
     if doc is None or doc.get_body() is None:
         raise SubtitleParseError("not a TTML document with a <body>", 1)
@@ -105,6 +107,67 @@ def read_ttml(text: str, media_duration_ms: int | None = None) -> Parsed:
                                  first["line_number"] if first else 1, findings)
     frame_rate, drop_frame = _frame_rate(scan.root_attrs)
     return Parsed(cue_list, findings, frame_rate, drop_frame)
+
+
+_TIMED = frozenset({"body", "div", "p", "span"})
+_INDEFINITE_IN_PAR = frozenset({"br", "set"})  # as ttconv reads them (TTML2 §12.3: indefinite in par)
+_MIXED = frozenset({"p", "span"})
+
+
+def _make_implicit_durations_explicit(root: ET.Element) -> None:
+    """Work around ttconv 1.2.3's implicit duration of an element that has a ``begin``
+    but no ``end``/``dur``: it takes the latest end of the children, which are relative
+    to the element's begin, as if relative to the parent, so ``<div begin="20s"><p
+    dur="1.5s">`` ends at 20 s and shows nothing. TTML2 §12.4 (par container): the
+    implicit duration is the latest child end, counted from the element's begin. Where
+    that duration is definite, it is written as an explicit ``dur`` before ttconv reads
+    the document; everything else (seq containers, indefinite content) is left to ttconv."""
+    context = imsc_attr.TemporalAttributeParsingContext(
+        frame_rate=imsc_attr.FrameRateAttribute.extract(root),
+        tick_rate=imsc_attr.TickRateAttribute.extract(root),
+        time_base=imsc_attr.TimeBaseAttribute.extract(root),
+        drop_mode=imsc_attr.DropModeAttribute.extract(root),
+    )
+
+    def time(element: ET.Element, name: str) -> Fraction | None:
+        value = element.get(name)
+        try:
+            return imsc_attr.parse_time_expression(context, value, False) if value is not None else None
+        except ValueError:
+            return None  # ttconv reports it
+
+    def local(element: ET.Element) -> str:
+        return element.tag.rsplit("}", 1)[-1] if element.tag.startswith(f"{{{TT_NS}}}") else ""
+
+    def end_of(element: ET.Element) -> Fraction | None:
+        """The element's end relative to its parent's begin (None: indefinite or unknown)."""
+        name = local(element)
+        if name in _INDEFINITE_IN_PAR:
+            return None
+        begin = time(element, "begin") or Fraction(0)
+        end, dur = time(element, "end"), time(element, "dur")
+        implicit: Fraction | None = Fraction(0)
+        if element.get("timeContainer", "par") != "par" or (name in _MIXED and element.text is not None):
+            implicit = None
+        for child in element:
+            child_name = local(child)
+            if child_name in _TIMED or child_name in _INDEFINITE_IN_PAR:
+                child_end = end_of(child)
+                implicit = None if implicit is None or child_end is None else max(implicit, child_end)
+            if name in _MIXED and child.tail is not None:
+                implicit = None
+        if end is not None or dur is not None:
+            candidates = [value for value in (end, begin + dur if dur is not None else None) if value is not None]
+            return min(candidates)
+        if implicit is None:
+            return None
+        if begin:
+            element.set("dur", f"{float(implicit):.9f}s")
+        return begin + implicit
+
+    for element in root:
+        if local(element) == "body":
+            end_of(element)
 
 
 @dataclass

@@ -96,3 +96,15 @@ def test_undefined_entity_is_a_parse_error_with_its_line():
     with pytest.raises(SubtitleParseError) as error:
         _cues(ttml('<p begin="1s" end="2s">&nbsp;שלום</p>', "he"), "he")
     assert error.value.line_number == 6 and error.value.code == "subtitle_unparseable"
+
+
+@pytest.mark.parametrize(("body", "expected"), [
+    # A <div> with begin and no end lasts as long as its content (TTML2 §12.4, implicit duration).
+    ('<div begin="20s"><p dur="1.5s">Γειά σας</p></div>', [(20_000, 21_500, ("Γειά σας",))]),
+    ('<div begin="1s"><div begin="1s"><p begin="1s" dur="1s">Γειά σας</p></div></div>',
+     [(3000, 4000, ("Γειά σας",))]),
+    ('<div begin="10s"><p begin="1s" end="2s">Γειά</p><p begin="3s" dur="2s">σας</p></div>',
+     [(11_000, 12_000, ("Γειά",)), (13_000, 15_000, ("σας",))]),
+])
+def test_implicit_durations_of_timed_containers(body, expected):
+    assert _cues(ttml(body, "el"), "el")[0] == expected
