@@ -21,7 +21,7 @@ fetched; an undefined entity is malformed XML (``SubtitleParseError``).
 import logging
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from fractions import Fraction
@@ -180,9 +180,20 @@ class RawCue:
     settings: CueSettings | None
 
 
-def cues_from_document(doc: model.ContentDocument, order=lambda key: 0) -> list[RawCue]:
+def cues_from_document(doc: model.ContentDocument, order: Callable[[str], int] | None = None) -> list[RawCue]:
     """Cues of a ttconv document: a paragraph shown unchanged across consecutive ISDs is one cue.
-    Shared by the TTML, SCC and STL readers. ``order`` ranks paragraph keys (document order)."""
+    Shared by the TTML, SCC and STL readers. ``order`` ranks paragraph keys (document order);
+    paragraphs without an id get one, so a caption is followed from one ISD to the next
+    even when others appear or disappear beside it."""
+    unnamed = [p for p in _iter_elements(doc.get_body()) if isinstance(p, model.P) and p.get_id() is None]
+    for number, p in enumerate(unnamed):
+        p.set_id(f"__exchange_anonymous{number:08d}")
+    if order is None:
+        ranks = {p.get_id(): i for i, p in enumerate(e for e in _iter_elements(doc.get_body())
+                                                     if isinstance(e, model.P))}
+
+        def order(key: str) -> int:
+            return ranks.get(key, len(ranks))
     sequence = _isd_sequence(doc)
     shown: dict[tuple, tuple[Fraction, tuple]] = {}  # (key, content) -> since
     done: list[tuple[Fraction, Fraction | None, tuple, tuple]] = []
