@@ -90,6 +90,13 @@ def test_single_byte_code_pages_are_chosen_by_the_language_script(language):
     assert "encoding_uncertain" not in [f["code"] for f in result.findings]
 
 
+def test_the_reported_hebrew_sample_is_windows_1255_not_greek():
+    raw = "₪ װױ אבג".encode("cp1255")
+    assert raw.decode("cp1253") == "¤ ΤΥ ΰαβ"  # what was served before
+    decoded = decode_subtitle(raw, None, "he")
+    assert (decoded.text, decoded.encoding) == ("₪ װױ אבג", "cp1255")
+
+
 def test_a_weak_guess_is_reported_with_its_candidates():
     # Two Cyrillic letters: cp1251 and ISO 8859-5 both give Russian letters ("Щи" / "йш").
     result = ingest(srt([(0, 2000, ("Щи",))]).encode("cp1251"), filename="a.srt", language="ru")
