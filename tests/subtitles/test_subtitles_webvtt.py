@@ -132,3 +132,19 @@ def test_a_webvtt_region_becomes_a_ttml_region_placed_by_its_anchors():
     assert '<region xml:id="r2" tts:origin="10% 72%" tts:extent="40% 18%" tts:displayAlign="after"/>' in ttml
     back = ingest(ttml.encode(), filename="a.ttml", language="th").track.cues[0]
     assert back.settings.as_dict() == {"line": "90%,end", "position": "10%,line-left", "size": "40%"}
+
+
+def test_header_without_blank_line_and_a_second_arrow_line_start_new_cues():
+    # "Collect a WebVTT block": in the header, a line with "-->" ends the header; in a cue,
+    # a later line with "-->" is not text but the start of the next block.
+    text = ("WEBVTT\n00:01.000 --> 00:02.000\nمرحبا\n00:03.000 --> 00:04.000\nأهلا وسهلا\n")
+    result = _read(text, "ar")
+    assert _cues(result) == [(1000, 2000, ("مرحبا",)), (3000, 4000, ("أهلا وسهلا",))]
+    assert result.findings == []
+
+
+def test_text_block_that_is_not_a_cue_is_ignored_with_a_finding():
+    text = "WEBVTT\n\nשורה תועה\nעוד שורה\n\n00:01.000 --> 00:02.000\nשלום\n"
+    result = _read(text, "he")
+    assert _cues(result) == [(1000, 2000, ("שלום",))]
+    assert _codes(result) == [("unparseable_line", 3)]
