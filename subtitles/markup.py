@@ -7,6 +7,11 @@ VTT_TIMESTAMP_TAG = re.compile(r"<\d{1,}(?::\d{2}){1,2}\.\d{3}>")
 VTT_RUBY_TEXT = re.compile(r"<rt(?:\.[\w-]+)*>.*?(?:</rt>|(?=</ruby>)|$)", re.S)
 # ASS override blocks such as {\an8} are common in SRT files made by fansub tools.
 ASS_OVERRIDE = re.compile(r"\{\\[^}]*\}")
+# The numpad position of an ASS override ({\an8}: top centre), also used in SRT.
+ASS_AN = re.compile(r"\{[^}]*\\an([1-9])")
+# Numpad rows (1-3 bottom, 4-6 middle, 7-9 top) and columns (left, centre, right) in WebVTT terms.
+_NUMPAD_ALIGN = {0: "left", 1: None, 2: "right"}
+_NUMPAD_LINE = {0: None, 1: "50%,center", 2: "0"}  # bottom is the default; top is line 0
 
 SRT_TAGS = frozenset({"i", "b", "u", "s", "font"})
 VTT_TAGS = frozenset({"c", "i", "b", "u", "v", "lang", "ruby", "rt"})
@@ -29,6 +34,25 @@ def vtt_plain(line: str) -> str:
 def vtt_escape(text: str) -> str:
     """WebVTT cue text is HTML-like: & and < must be escaped, > for safety."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def numpad_settings(position: int):
+    """ASS/SRT ``{\anN}`` → WebVTT-style settings (None for 2, bottom centre: the default)."""
+    from .model import CueSettings
+
+    row, column = divmod(position - 1, 3)
+    settings = CueSettings(align=_NUMPAD_ALIGN[column], line=_NUMPAD_LINE[row])
+    return settings or None
+
+
+def settings_numpad(settings) -> int | None:
+    """The ``{\anN}`` that says exactly ``settings``, if there is one (N other than 2)."""
+    if not settings or set(settings.as_dict()) - {"align", "line"}:
+        return None
+    for position in (1, 3, 4, 5, 6, 7, 8, 9):
+        if numpad_settings(position) == settings:
+            return position
+    return None
 
 
 _STYLE_TAGS = {"i": "italic", "b": "bold", "u": "underline"}

@@ -6,14 +6,13 @@ lines become findings with their line numbers and are blanked before parsing.
 Italic/bold/underline (style and override tags) and the numpad alignment (style or
 ``{\\anN}``) are kept as spans and WebVTT-style settings.
 """
-import re
-
 import pysubs2
 from pysubs2.formats.substation import parse_tags
 from pysubs2.time import TIMESTAMP, TIMESTAMP_SHORT
 
 from ..errors import SubtitleParseError
 from ..findings import Finding, finding
+from ..markup import ASS_AN, numpad_settings
 from ..model import Cue, CueSettings, Span, simplify_spans
 from .parsed import Parsed
 
@@ -76,18 +75,10 @@ def _spans(text: str, style: pysubs2.SSAStyle, styles: dict, lines: tuple[str, .
     return spans
 
 
-# ASS alignment is a numpad position (1-3 bottom, 4-6 middle, 7-9 top; left, centre, right).
-_AN = re.compile(r"\{[^}]*\\an([1-9])")
-_ALIGN = {0: "left", 1: None, 2: "right"}
-_LINE = {0: None, 1: "50%,center", 2: "0"}  # bottom is the default; top is line 0 (WebVTT "line")
-
-
 def _placement(text: str, style: pysubs2.SSAStyle) -> CueSettings | None:
-    override = _AN.search(text)
-    position = int(override.group(1)) if override else int(style.alignment)
-    row, column = divmod(position - 1, 3)
-    settings = CueSettings(align=_ALIGN[column], line=_LINE[row])
-    return settings or None
+    """ASS alignment is a numpad position (style, or a ``{\\anN}`` override)."""
+    override = ASS_AN.search(text)
+    return numpad_settings(int(override.group(1)) if override else int(style.alignment))
 
 
 def _event_problem(line: str, fields: list[str]) -> str | None:

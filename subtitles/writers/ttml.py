@@ -7,7 +7,8 @@ Styling and placement, from the cue model (WebVTT terms) to TTML:
 
 * italic, bold, underline → ``<span>`` with ``tts:fontStyle``, ``tts:fontWeight``,
   ``tts:textDecoration``;
-* ``align`` → ``tts:textAlign`` on the paragraph;
+* ``align`` → ``tts:textAlign`` on the paragraph (``left``/``right`` as ``start``/``end`` of
+  the track's direction, so they are read back as ``start``/``end``);
 * ``vertical`` → ``tts:writingMode`` (``rl`` = ``tbrl``, ``lr`` = ``tblr``) on a region;
 * a WebVTT region → a TTML region of its width, lines × 6vh high, placed by its
   anchors (read back as ``position``/``size``/``line``, not as a WebVTT region);
@@ -77,7 +78,7 @@ def _paragraph(number: int, cue: Cue, direction: str, regions: dict) -> str:
     space = ' xml:space="preserve"' if any(_COLLAPSIBLE.search(line) for line in plain) else ""
     start, end = times(cue)
     settings = cue.settings or CueSettings()
-    align = f' tts:textAlign="{settings.align}"' if settings.align and settings.align != "center" else ""
+    align = f' tts:textAlign="{_text_align(settings.align, direction)}"' if settings.align not in (None, "center") else ""
     box = _box(settings)
     # Every paragraph names its region: a region on <body> or <div> would hide paragraphs
     # placed elsewhere (TTML2 §11.3.1.3: an ancestor's region prunes its descendants).
@@ -85,6 +86,14 @@ def _paragraph(number: int, cue: Cue, direction: str, regions: dict) -> str:
     content = "<br/>".join("".join(_span(span) for span in line) for line in lines)
     return (f'<p xml:id="c{number}" begin="{clock(start, ".")}" end="{clock(end, ".")}"{region}'
             f'{direction}{align}{space}>{content}</p>')
+
+
+def _text_align(align: str, direction: str) -> str:
+    """left/right as start/end of the paragraph's direction: TTML has left and right, but
+    IMSC readers (ttconv among them) resolve them to start/end, which flips on RTL text."""
+    if align in ("left", "right"):
+        return "start" if (align == "left") != bool(direction) else "end"
+    return align
 
 
 def _span(span: Span) -> str:

@@ -66,3 +66,22 @@ def test_rtl_marks_sit_inside_styled_spans(language):
     # The line ends with a right-to-left letter, so only its start needs the mark.
     assert again.lines == ("\u200f- " + word,)
     assert again.spans == ((Span("\u200f- "), Span(word, italic=True)),)
+
+
+def test_srt_numpad_override_is_placement_in_every_format():
+    text = "1\n00:00:01,000 --> 00:00:04,000\n{\\an8}صفحے کے اوپر\nیہ اوپر ہے\n"
+    cue = _read(text, "a.srt", "ur").track.cues[0]
+    assert cue.lines == ("صفحے کے اوپر", "یہ اوپر ہے") and cue.settings.as_dict() == {"line": "0"}
+    track = SubtitleTrack("ur", [cue])
+    assert render(track, "srt").splitlines()[2] == "{\\an8}صفحے کے اوپر"
+    assert "00:00:01.000 --> 00:00:04.000 line:0\n" in render(track, "vtt")
+    assert 'tts:displayAlign="before"' in render(track, "ttml")
+
+
+def test_left_and_right_reach_ttml_as_start_and_end_of_the_text_direction():
+    from subtitles import CueSettings
+
+    left = CueSettings(align="left")
+    hebrew = render(SubtitleTrack("he", [Cue(1, 0, 2000, ("שלום",), settings=left)]), "ttml")
+    turkish = render(SubtitleTrack("tr", [Cue(1, 0, 2000, ("Merhaba",), settings=left)]), "ttml")
+    assert 'tts:textAlign="end"' in hebrew and 'tts:textAlign="start"' in turkish
