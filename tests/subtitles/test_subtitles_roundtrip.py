@@ -112,7 +112,7 @@ def _without_rlm(cue: Cue, fmt: str, direction: str = "ltr"):
     return (cue.start_ms, cue.end_ms, lines, spans, settings)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tracks())
 def test_own_output_reingests_unchanged_with_zero_findings(track):
     for fmt, name in WRITTEN:
