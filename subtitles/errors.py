@@ -3,6 +3,9 @@
 Anything less severe than "nothing usable came out" is reported as a finding
 on the track instead (see ``findings.py``), so a partner's file with a few bad
 lines is still stored.
+
+Every class carries a stable machine ``code``; callers (the API) map errors by
+class and pass ``code`` through. The library knows nothing of HTTP statuses.
 """
 
 
@@ -32,3 +35,17 @@ class SubtitleParseError(SubtitleError):
         self.message = message
         self.line_number = line_number
         self.findings = findings or []
+
+
+class SubtitleImageError(SubtitleParseError):
+    """The document is image subtitles (IMSC image profile, ``smpte:backgroundImage``,
+    TTML2 ``<image>``): there is no text to store, convert or give to dubbing."""
+
+    code = "image_subtitles_unsupported"
+
+
+class SubtitleUnsafeXMLError(SubtitleParseError):
+    """The XML declares entities or a DTD, which partner files are not allowed to use
+    (no entity expansion, no external resolution)."""
+
+    code = "subtitle_unsafe_xml"

@@ -27,7 +27,8 @@ class SubtitleTrack(models.Model):
     drop_frame = models.BooleanField(default=False)
     offset_ms = models.IntegerField(default=0)
 
-    # The normalised cues every output format is rendered from: [[start_ms, end_ms, [lines]], ...].
+    # The normalised cues every output format is rendered from: [[start_ms, end_ms, [lines]], ...],
+    # with a fourth element {"spans": ..., "settings": ...} on styled or placed cues (subtitles.cue_to_json).
     cues = models.JSONField(default=list)
     cue_count = models.PositiveIntegerField(default=0)
     findings = models.JSONField(default=list, blank=True)

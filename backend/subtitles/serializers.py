@@ -21,7 +21,8 @@ class SubtitleTrackSerializer(serializers.ModelSerializer):
 
 
 class SubtitleIngestSerializer(serializers.Serializer):
-    file = serializers.FileField(help_text="SRT, WebVTT, TTML (IMSC 1 / EBU-TT-D) or ASS/SSA, in any common encoding")
+    file = serializers.FileField(help_text="SRT, WebVTT, TTML (IMSC 1 / EBU-TT-D), ASS/SSA, SCC or EBU STL, "
+                                            "in any common encoding")
     language = LanguageTagField(help_text="BCP 47 tag of the subtitle text, e.g. ur, ar, zh-Hans")
     kind = serializers.ChoiceField(choices=SubtitleTrack.Kind.choices, default=SubtitleTrack.Kind.SUBTITLES)
     label = serializers.CharField(max_length=100, required=False, allow_blank=True)

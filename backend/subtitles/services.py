@@ -80,7 +80,7 @@ def ingest_track(
     storage = get_storage()
     original_key = storage.put_bytes(f"{prefix}/original{suffix}", raw).key
     normalised_key = storage.put_bytes(
-        f"{prefix}/normalised.{result.source_format}", result.text.encode("utf-8"), "text/plain; charset=utf-8"
+        f"{prefix}/normalised.{result.normalised_format}", result.text.encode("utf-8"), "text/plain; charset=utf-8"
     ).key
     rate = result.track.frame_rate
     with transaction.atomic():
@@ -89,7 +89,7 @@ def ingest_track(
             original_filename=(file.name or "")[:255], original_key=original_key, normalised_key=normalised_key,
             source_format=result.source_format, encoding=result.encoding,
             frame_rate=str(rate) if rate else "", drop_frame=result.track.drop_frame, offset_ms=offset_ms,
-            cues=[[cue.start_ms, cue.end_ms, list(cue.lines)] for cue in result.track.cues],
+            cues=[library.cue_to_json(cue) for cue in result.track.cues],
             cue_count=len(result.track.cues), findings=result.findings, created_by=actor,
         )
         audit.record(actor=actor, partner=actor.partner, action="subtitle.ingested", obj=track,
@@ -110,8 +110,7 @@ def delete_track(actor: User, track: SubtitleTrack) -> None:
 
 
 def as_library_track(track: SubtitleTrack) -> library.SubtitleTrack:
-    cues = [library.Cue(index=i, start_ms=start, end_ms=end, lines=tuple(lines))
-            for i, (start, end, lines) in enumerate(track.cues, start=1)]
+    cues = [library.cue_from_json(i, row) for i, row in enumerate(track.cues, start=1)]
     rate = Fraction(track.frame_rate) if track.frame_rate else None
     return library.SubtitleTrack(language=track.language, cues=cues, frame_rate=rate, drop_frame=track.drop_frame)
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from ..errors import SubtitleParseError
 from ..findings import Finding, finding
-from ..markup import unknown_tags
+from ..markup import styled_lines, unknown_tags
 from ..model import Cue
 from .parsed import Parsed
 
@@ -34,10 +34,16 @@ class BadTiming(ValueError):
     pass
 
 
+def split_lines(text: str) -> list[str]:
+    """Lines ended by CRLF, CR or LF, and by nothing else: ``str.splitlines`` would also
+    split on form feed, U+2028, U+2029 and other characters that are cue text."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def blocks(text: str) -> Iterator[list[Line]]:
     """Runs of non-blank lines with their line numbers."""
     block: list[Line] = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(split_lines(text), 1):
         if line.strip():
             block.append((number, line))
         elif block:
@@ -66,6 +72,11 @@ def parse_timing(line: str, separators: str) -> tuple[int, int, str]:
     return parse_clock(left, separators), parse_clock(end, separators), settings.strip()
 
 
+def _has_milliseconds(timing_line: str) -> bool:
+    left, _, right = timing_line.partition(ARROW)
+    return all(_CLOCK.match(value.strip()).group(4) for value in (left, right.split()[0]))
+
+
 def read_cue_block(block: list[Line], separators: str, allow_identifier: bool) -> tuple[list[RawCue], list[Finding]]:
     """Cues in one block. A block may hold several cues when blank lines between them
     are missing; lines that belong to no cue become ``unparseable_line`` findings."""
@@ -83,6 +94,10 @@ def read_cue_block(block: list[Line], separators: str, allow_identifier: bool) -
                 continue
             cues.append(RawCue(number, start, end, settings, []))
             broken = False
+            if not _has_milliseconds(line):
+                findings.append(finding("timecode_without_milliseconds", "warning",
+                                        "timecode without milliseconds (SRT times are HH:MM:SS,mmm): read as ,000",
+                                        line_number=number))
         elif position + 1 in timing_at and (_DIGITS.match(line) or (allow_identifier and position == 0)):
             continue  # cue number (SRT) or cue identifier (WebVTT)
         elif cues and not broken:
@@ -100,7 +115,7 @@ def require_cues(cues: list, findings: list[Finding], text: str) -> None:
     if findings:
         first = min(findings, key=lambda f: f["line_number"] or 0)
         raise SubtitleParseError(first["message"], first["line_number"] or 1, findings)
-    raise SubtitleParseError("no cues found", max(1, len(text.splitlines())), findings)
+    raise SubtitleParseError("no cues found", max(1, len(split_lines(text.rstrip("\r\n")))), findings)
 
 
 def cues_from_blocks(
@@ -125,5 +140,8 @@ def cues_from_blocks(
             findings.append(finding("unknown_markup", "warning", f"unknown tag <{tag}> removed from the text",
                                     cue_index=index, line_number=raw.line_number))
         lines = tuple(plain(line) for line in raw.lines)
-        cues.append(Cue(index, raw.start_ms, raw.end_ms, lines, tuple(raw.lines), raw.line_number))
+        spans = styled_lines(raw.lines, plain)
+        if spans and tuple("".join(s.text for s in line) for line in spans) != lines:
+            spans = ()
+        cues.append(Cue(index, raw.start_ms, raw.end_ms, lines, tuple(raw.lines), raw.line_number, spans))
     return Parsed(cues, findings)

@@ -3,13 +3,17 @@
 pysubs2 aborts the whole file on one bad timestamp and reports no line, so the
 [Events] section is checked first with pysubs2's own timestamp patterns: bad
 lines become findings with their line numbers and are blanked before parsing.
+Italic/bold/underline (style and override tags) and the numpad alignment (style or
+``{\\anN}``) are kept as spans and WebVTT-style settings.
 """
 import pysubs2
+from pysubs2.formats.substation import parse_tags
 from pysubs2.time import TIMESTAMP, TIMESTAMP_SHORT
 
 from ..errors import SubtitleParseError
 from ..findings import Finding, finding
-from ..model import Cue
+from ..markup import ASS_AN, numpad_settings
+from ..model import Cue, CueSettings, Span, simplify_spans
 from .parsed import Parsed
 
 _DEFAULT_FORMAT = ["layer", "start", "end", "style", "name", "marginl", "marginr", "marginv", "effect", "text"]
@@ -48,8 +52,33 @@ def read_ssa(text: str) -> Parsed:
         if event.is_comment:
             continue
         raw = tuple(event.text.replace("\\n", "\\N").split("\\N"))
-        cues.append(Cue(len(cues) + 1, event.start, event.end, tuple(event.plaintext.split("\n")), raw, line_number))
+        lines = tuple(event.plaintext.split("\n"))
+        style = subs.styles.get(event.style, pysubs2.SSAStyle.DEFAULT_STYLE)
+        cues.append(Cue(len(cues) + 1, event.start, event.end, lines, raw, line_number,
+                        _spans(event.text, style, subs.styles, lines), _placement(event.text, style)))
     return Parsed(cues, findings)
+
+
+def _spans(text: str, style: pysubs2.SSAStyle, styles: dict, lines: tuple[str, ...]):
+    """Italic, bold and underline of each fragment, from the event's style and its
+    override tags ({\\i1}, {\\b1}, {\\u1}, {\\r}), as pysubs2 computes them."""
+    runs: list[list[Span]] = [[]]
+    for fragment, computed in parse_tags(text, style, styles):
+        pieces = fragment.replace("\\h", " ").replace("\\n", "\\N").split("\\N")
+        for number, piece in enumerate(pieces):
+            if number:
+                runs.append([])
+            runs[-1].append(Span(piece, bool(computed.italic), bool(computed.bold), bool(computed.underline)))
+    spans = simplify_spans(runs)
+    if spans and tuple("".join(span.text for span in line) for line in spans) != lines:
+        return ()
+    return spans
+
+
+def _placement(text: str, style: pysubs2.SSAStyle) -> CueSettings | None:
+    """ASS alignment is a numpad position (style, or a ``{\\anN}`` override)."""
+    override = ASS_AN.search(text)
+    return numpad_settings(int(override.group(1)) if override else int(style.alignment))
 
 
 def _event_problem(line: str, fields: list[str]) -> str | None:

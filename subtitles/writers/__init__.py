@@ -1,8 +1,11 @@
 """Writers: the internal form out as SRT, WebVTT or TTML (IMSC 1 text profile).
 
-All writers emit styling-free text, every character kept (bidi controls
-included), and times to the millisecond. See ``bidi.py`` for how right-to-left
-lines are anchored in the formats without a direction attribute.
+All writers keep every character (bidi controls included; NUL as U+FFFD), write
+times to the millisecond, never an end before its start, and leave blank lines out
+of cues (``lines.py``). Italic, bold and underline are written in every format;
+placement (WebVTT cue settings and regions) in WebVTT and TTML, which SRT cannot
+express. See ``bidi.py`` for how right-to-left lines are anchored in the formats
+without a direction attribute.
 """
 from ..model import SubtitleTrack
 from .srt import write_srt

@@ -55,3 +55,54 @@ Format: Layer, Start, End, Style, Name, MarginL, MarginR, MarginV, Effect, Text
 
 def sample_cues(language: str) -> list[tuple[int, int, tuple[str, ...]]]:
     return [(a, b, lines) for (a, b), lines in zip(TIMES, TEXTS[language])]
+
+
+# Single-byte code pages partners deliver in, with real text of the language each is made for.
+LEGACY_TEXTS = {
+    "he": ("cp1255", [("שלום לכולם, ברוכים הבאים!", "- מה שלומך היום?"), ("הכרטיס עולה 50 ₪ בלבד.",),
+                      ("תודה רבה, להתראות.",)]),
+    "yi": ("cp1255", [("װאָס מאַכסטו?", "איך רעד ייִדיש."), ("זײַ געזונט.",), ("אַ גוטן טאָג!",)]),
+    "fr": ("cp1252", [("Bonjour à tous, ça va ?", "« Très bien », merci."), ("Où est la bibliothèque ?",),
+                      ("C'était un œuvre magnifique…",)]),
+    "el": ("cp1253", [("Καλησπέρα σας, αγαπητοί φίλοι!", "Άλλη μια μέρα στην Αθήνα."),
+                      ("Ώρα για ειδήσεις.",), ("Ευχαριστώ πολύ, καληνύχτα.",)]),
+    "tr": ("cp1254", [("Günaydın, nasılsınız?", "Çok teşekkür ederim."), ("İstanbul'da hava güneşli.",),
+                      ("Şimdi haberler: ağır yağış bekleniyor.",)]),
+    "lt": ("cp1257", [("Labas vakaras, mieli žiūrovai!", "Ačiū, kad žiūrite."),
+                      ("Šiandien lyja Vilniuje, o rytoj bus saulėta ir šilta.",),
+                      ("Iki pasimatymo, gražių švenčių visiems žiūrovams!",)]),
+    "vi": ("cp1258", [("Xin chào các bạn!", "Hôm nay chúng ta ở Hà Nội."), ("Cảm ơn rất nhiều.",),
+                      ("Hẹn gặp lại vào tuần sau.",)]),
+    "th": ("cp874", [("สวัสดีครับ ยินดีต้อนรับ", "วันนี้เราอยู่ที่กรุงเทพฯ"), ("ขอบคุณมากครับ",),
+                     ("แล้วพบกันใหม่สัปดาห์หน้า",)]),
+    "ru": ("koi8_r", [("Добрый вечер, друзья!", "Мы сегодня в Москве."), ("Этот фильм о Шёлковом пути.",),
+                      ("Спасибо за внимание.",)]),
+}
+
+
+def encode_legacy(text: str, codec: str) -> bytes:
+    """``text.encode(codec)``, except that what a code page has no precomposed letter for
+    is written as a base letter plus combining marks, as Windows does for Vietnamese
+    (cp1258 has ô and a combining dot below, but no ộ)."""
+    import itertools
+    import unicodedata
+
+    out = b""
+    for ch in text:
+        try:
+            out += ch.encode(codec)
+            continue
+        except UnicodeEncodeError:
+            pass
+        base, *marks = unicodedata.normalize("NFD", ch)
+        for keep in itertools.chain.from_iterable(itertools.combinations(marks, k)
+                                                  for k in range(len(marks), -1, -1)):
+            rest = [mark for mark in marks if mark not in keep]
+            try:
+                out += unicodedata.normalize("NFC", base + "".join(keep)).encode(codec) + "".join(rest).encode(codec)
+                break
+            except UnicodeEncodeError:
+                continue
+        else:
+            raise UnicodeEncodeError(codec, ch, 0, 1, "no decomposition fits")
+    return out

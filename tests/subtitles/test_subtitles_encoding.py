@@ -1,8 +1,10 @@
+import codecs
+
 import pytest
 
 from subtitles import SubtitleEncodingError, decode_subtitle, ingest
 
-from .samples import TEXTS, sample_cues, srt
+from .samples import LEGACY_TEXTS, TEXTS, encode_legacy, sample_cues, srt
 
 CASES = [
     ("zh", "utf-8", "utf-8"),
@@ -73,3 +75,43 @@ def test_chinese_track_that_is_no_chinese_encoding_is_an_error_not_a_latin_guess
     raw = "Grüße aus München, schöne Grüße".encode("cp1252")
     with pytest.raises(SubtitleEncodingError, match="pass the encoding explicitly"):
         decode_subtitle(raw, None, "zh")
+
+
+@pytest.mark.parametrize("language", sorted(LEGACY_TEXTS))
+def test_single_byte_code_pages_are_chosen_by_the_language_script(language):
+    codec, texts = LEGACY_TEXTS[language]
+    cues = [(a, b, lines) for (a, b), lines in zip([(1_000, 3_500), (4_000, 6_000), (7_000, 9_000)], texts)]
+    text = srt(cues)
+    raw = encode_legacy(text, codec)
+    assert raw != text.encode("utf-8")
+    result = ingest(raw, filename="episode.srt", language=language)
+    assert result.encoding == codecs.lookup(codec).name
+    assert [c.lines for c in result.track.cues] == texts
+    assert "encoding_uncertain" not in [f["code"] for f in result.findings]
+
+
+def test_the_reported_hebrew_sample_is_windows_1255_not_greek():
+    raw = "₪ װױ אבג".encode("cp1255")
+    assert raw.decode("cp1253") == "¤ ΤΥ ΰαβ"  # what was served before
+    decoded = decode_subtitle(raw, None, "he")
+    assert (decoded.text, decoded.encoding) == ("₪ װױ אבג", "cp1255")
+
+
+def test_a_weak_guess_is_reported_with_its_candidates():
+    # Two Cyrillic letters: cp1251 and ISO 8859-5 both give Russian letters ("Щи" / "йш").
+    result = ingest(srt([(0, 2000, ("Щи",))]).encode("cp1251"), filename="a.srt", language="ru")
+    finding = next(f for f in result.findings if f["code"] == "encoding_uncertain")
+    assert result.encoding == "cp1251" and "cp1251" in finding["message"] and "iso8859-5" in finding["message"]
+    assert result.encoding_confidence <= 0.5
+
+
+def test_greek_in_iso_8859_7_is_not_read_as_windows_1253():
+    raw = "Άλλη μια μέρα στην Αθήνα, Ώρα για ειδήσεις.".encode("iso8859_7")
+    assert raw.decode("cp1253") != raw.decode("iso8859_7")
+    decoded = decode_subtitle(raw, None, "el")
+    assert (decoded.text, decoded.encoding) == ("Άλλη μια μέρα στην Αθήνα, Ώρα για ειδήσεις.", "iso8859-7")
+
+
+def test_declared_encoding_still_wins():
+    raw = "שלום".encode("iso8859_8")
+    assert decode_subtitle(raw, "iso-8859-8", "he").text == "שלום"

@@ -2,7 +2,7 @@ from fractions import Fraction
 
 import pytest
 
-from subtitles import SubtitleParseError, ingest, sniff_format
+from subtitles import Span, SubtitleParseError, ingest, render, sniff_format
 
 from .samples import ASS_HEADER, TEXTS, sample_cues, srt, ttml, vtt
 
@@ -82,7 +82,6 @@ MALFORMED = [
     ("srt", "a.srt", "1\n00:00:01,000 --> 2s\nHi\n", 2),
     ("srt", "a.srt", "1\n00:00:01,000 --> 00:99:02,000\nHi\n", 2),
     ("vtt", "a.vtt", "WEBVT\n\n00:01.000 --> 00:02.000\nHi\n", 1),
-    ("vtt", "a.vtt", "WEBVTT\n\n00:01.000 --> 00:02,000\nHi\n", 3),
     ("ttml", "a.ttml", ttml('<p begin="1s" end="2s">Hi</span></p>'), 6),
     ("ttml", "a.ttml", ttml('<p begin="soon" end="2s">Hi</p>'), 6),
     ("ttml", "a.ttml", ttml('<p begin="1s">never ends</p>'), 6),
@@ -106,8 +105,9 @@ def test_format_is_sniffed_from_content_and_the_name_is_only_a_hint():
     assert sniff_format(ttml("<p/>"), "a.txt") == "ttml"
     assert sniff_format(ASS_HEADER, "a.txt") == "ass"
     assert sniff_format("no cues yet\n", "a.srt") == "srt"
-    with pytest.raises(SubtitleParseError, match="SCC files are not supported"):
-        sniff_format("Scenarist_SCC V1.0\n\n00:00:00;00\t9420", "a.scc")
+    assert sniff_format("Scenarist_SCC V1.0\n\n00:00:00;00\t9420", "a.txt") == "scc"
+    with pytest.raises(SubtitleParseError, match="MicroDVD files are not supported"):
+        sniff_format("{1}{25}Merhaba", "a.sub")
 
 
 def test_every_language_sample_reads_back_from_every_input_format():
@@ -115,3 +115,17 @@ def test_every_language_sample_reads_back_from_every_input_format():
         body = "\n".join(f'<p begin="{a}ms" end="{b}ms">{"<br/>".join(ls)}</p>' for a, b, ls in sample_cues(language))
         track = _ingest(ttml(body, language), "a.ttml", language).track
         assert [c.lines for c in track.cues] == lines
+
+
+def test_ass_styles_and_numpad_alignment_become_spans_and_settings():
+    header = ASS_HEADER.replace("Style: Default,", "Style: Sign,Arial,20,&H00FFFFFF,&H000000FF,&H00000000,&H00000000,"
+                                "0,-1,0,0,100,100,0,0,1,2,2,9,10,10,10,1\nStyle: Default,")
+    text = header + ("Dialogue: 0,0:00:01.00,0:00:04.00,Sign,,0,0,0,,طريق الحرير\n"
+                     "Dialogue: 0,0:00:05.00,0:00:09.00,Default,,0,0,0,,{\\an4}你好，{\\u1}世界{\\u0}\n")
+    first, second = _ingest(text, "a.ass", "ar").track.cues
+    assert first.spans == ((Span("طريق الحرير", italic=True),),)  # the style is italic (-1)
+    assert first.settings.as_dict() == {"align": "right", "line": "0"}  # 9: top right
+    assert second.spans == ((Span("你好，"), Span("世界", underline=True)),)
+    assert second.settings.as_dict() == {"line": "50%,center", "align": "left"}  # 4: middle left
+    vtt = render(_ingest(text, "a.ass", "ar").track, "vtt")
+    assert "00:00:01.000 --> 00:00:04.000 line:0 align:right\n" in vtt

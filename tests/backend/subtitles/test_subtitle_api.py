@@ -207,3 +207,64 @@ def test_dubbing_kit_without_a_licence_does_not_exist(ptv, aztv, documentary):
     assert response.status_code == 404
     missing = ptv.client().get(f"/api/v1/programmes/{documentary}/dubbing-kit/", {"languages": "ru"})
     assert missing.status_code == 404 and missing.json()["code"] == "no_subtitles"
+
+
+IMSC_IMAGE = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+              '<tt xmlns="http://www.w3.org/ns/ttml" xmlns:smpte="http://www.smpte-ra.org/schemas/2052-1/2010/smpte"'
+              ' xml:lang="zh"><body><div begin="1s" end="2s" smpte:backgroundImage="#img1"/></body></tt>\n')
+
+
+def test_image_subtitles_and_unsafe_xml_have_their_own_codes(ptv, documentary):
+    image = upload(ptv.client(), documentary, IMSC_IMAGE, language="zh-Hans", name="track.ttml")
+    assert (image.status_code, image.json()["code"]) == (400, "image_subtitles_unsupported")
+    entity = ('<?xml version="1.0"?>\n<!DOCTYPE tt [<!ENTITY x SYSTEM "file:///etc/passwd">]>\n'
+              '<tt xmlns="http://www.w3.org/ns/ttml"><body><div><p begin="1s" end="2s">&x;</p></div></body></tt>')
+    unsafe = upload(ptv.client(), documentary, entity, language="he", name="track.ttml")
+    assert (unsafe.status_code, unsafe.json()["code"]) == (400, "subtitle_unsafe_xml")
+    assert not SubtitleTrack.objects.exists()
+
+
+def test_styles_and_placement_are_stored_and_old_rows_still_render(ptv, documentary):
+    vtt = ("WEBVTT\n\n00:00:01.000 --> 00:00:02.000 align:start line:10%\n<i>Καλησπέρα</i> σας\n\n"
+           "00:00:03.000 --> 00:00:04.000\nΕυχαριστώ\n")
+    response = upload(ptv.client(), documentary, vtt, language="el", name="track.vtt")
+    assert response.status_code == 201, response.json()
+    track = SubtitleTrack.objects.get(pk=response.json()["id"])
+    assert track.cues == [
+        [1000, 2000, ["Καλησπέρα σας"], {"spans": [[["Καλησπέρα", "i"], [" σας", ""]]],
+                                          "settings": {"align": "start", "line": "10%"}}],
+        [3000, 4000, ["Ευχαριστώ"]]]
+    client = ptv.client()
+    srt = client.get(f"/api/v1/subtitles/{track.pk}/download/", {"format": "srt"}).content.decode()
+    assert "<i>Καλησπέρα</i> σας" in srt
+    out = client.get(f"/api/v1/subtitles/{track.pk}/download/", {"format": "vtt"}).content.decode()
+    assert "00:00:01.000 --> 00:00:02.000 line:10% align:start\n<i>Καλησπέρα</i> σας" in out
+
+    SubtitleTrack.objects.filter(pk=track.pk).update(cues=[[1000, 2000, ["Καλησπέρα σας"]]])  # a row stored before
+    old = client.get(f"/api/v1/subtitles/{track.pk}/download/", {"format": "ttml"}).content.decode()
+    assert 'begin="00:00:01.000" end="00:00:02.000" region="r1">Καλησπέρα σας</p>' in old
+
+
+def test_ebu_stl_and_scc_deliveries_are_accepted(ptv, documentary):
+    from tests.subtitles.broadcast import erase, pop_on, scc, stl
+
+    raw = stl("STL25.01", "02", "7E", [((10, 0, 1, 0), (10, 0, 3, 12), ["طريق قراقرم السريع"])])
+    response = upload(ptv.client(), documentary, raw, language="ar", name="episode.stl")
+    assert response.status_code == 201, response.json()
+    body = response.json()
+    assert (body["source_format"], body["encoding"], body["cue_count"]) == ("stl", "iso8859-6", 1)
+    srt = ptv.client().get(f"/api/v1/subtitles/{body['id']}/download/", {"format": "srt"}).content.decode()
+    assert "00:00:01,000 --> 00:00:03,480" in srt and "طريق قراقرم السريع" in srt
+
+    captions = scc(pop_on("00:00:02;00", [(15, "Buenas noches.")]), erase("00:00:04;00"))
+    response = upload(ptv.client(), documentary, captions, language="es", name="episode.scc")
+    assert response.status_code == 201, response.json()
+    assert (response.json()["source_format"], response.json()["frame_rate"]) == ("scc", "30000/1001")
+
+
+def test_a_valid_webvtt_file_with_no_cues_is_stored_with_a_finding(ptv, documentary):
+    notes_only = "WEBVTT\n\nNOTE یہ فائل ابھی خالی ہے، ترجمہ جاری ہے\n"
+    response = upload(ptv.client(), documentary, notes_only, language="ur", name="track.vtt")
+    assert response.status_code == 201, response.json()
+    assert response.json()["cue_count"] == 0
+    assert [f["code"] for f in response.json()["findings"]] == ["no_cues"]
