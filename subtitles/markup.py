@@ -2,6 +2,8 @@
 import html
 import re
 
+from .model import CueSettings, Span, simplify_spans
+
 TAG = re.compile(r"<\s*(/?)\s*([A-Za-z][\w-]*)((?:\.[\w-]+)*)([^>]*)>")
 VTT_TIMESTAMP_TAG = re.compile(r"<\d{1,}(?::\d{2}){1,2}\.\d{3}>")
 VTT_RUBY_TEXT = re.compile(r"<rt(?:\.[\w-]+)*>.*?(?:</rt>|(?=</ruby>)|$)", re.S)
@@ -38,7 +40,6 @@ def vtt_escape(text: str) -> str:
 
 def numpad_settings(position: int):
     """ASS/SRT ``{\anN}`` → WebVTT-style settings (None for 2, bottom centre: the default)."""
-    from .model import CueSettings
 
     row, column = divmod(position - 1, 3)
     settings = CueSettings(align=_NUMPAD_ALIGN[column], line=_NUMPAD_LINE[row])
@@ -63,7 +64,6 @@ def styled_lines(raw_lines: list[str], plain) -> tuple[tuple["Span", ...], ...]:
     ``<i>``, ``<b>``, ``<u>``; a tag opened on one line may close on a later one).
     Text between tags is made plain with ``plain`` (entities, other tags, ruby text);
     () when nothing is styled."""
-    from .model import Span, simplify_spans
 
     open_tags = {"italic": 0, "bold": 0, "underline": 0}
     lines: list[list[Span]] = []
@@ -84,7 +84,6 @@ def styled_lines(raw_lines: list[str], plain) -> tuple[tuple["Span", ...], ...]:
 
 
 def _span(text: str, open_tags: dict[str, int]):
-    from .model import Span
 
     return Span(text, open_tags["italic"] > 0, open_tags["bold"] > 0, open_tags["underline"] > 0)
 
