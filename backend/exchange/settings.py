@@ -187,8 +187,6 @@ CELERY_BROKER_TRANSPORT_OPTIONS = (
     if CELERY_BROKER_URL.startswith("filesystem")
     else {}
 )
-for _folder in ("queue", "control") if CELERY_BROKER_URL.startswith("filesystem") else ():
-    (BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 
 # Licensing: licence states are refreshed, and expiry notices sent, by a periodic task.
 LICENSING_EXPIRY_NOTICE_DAYS = int(os.environ.get("LICENSING_EXPIRY_NOTICE_DAYS", "30"))

@@ -30,7 +30,6 @@ from backend.webhooks.models import Webhook, WebhookDelivery
 
 SIGNATURE_HEADER = "X-Exchange-Signature"
 TIMESTAMP_HEADER = "X-Exchange-Timestamp"
-MAX_BACKOFF_SECONDS = 6 * 3600
 
 
 class UnsafeDestination(DomainError):
@@ -140,11 +139,6 @@ def attempt(delivery: WebhookDelivery) -> bool:
         delivery.delivered_at = delivery.last_attempt_at
     delivery.save(update_fields=["attempts", "response_status", "error", "last_attempt_at", "state", "delivered_at"])
     return not error
-
-
-def backoff(attempts: int) -> float:
-    """Seconds to wait after `attempts` failed tries: base, 2 x base, 4 x base..., capped."""
-    return min(settings.WEBHOOK_BACKOFF_SECONDS * 2 ** (attempts - 1), MAX_BACKOFF_SECONDS)
 
 
 def give_up(delivery: WebhookDelivery) -> None:

@@ -4,6 +4,6 @@ from backend.licensing import services
 from workers.celery import app
 
 
-@app.task(name="licensing.refresh_licence_states", acks_late=True)
+@app.task(name="licensing.refresh_licence_states")
 def refresh_licence_states() -> dict[str, int]:
     return services.refresh_licence_states()

@@ -12,11 +12,12 @@ from backend.media.models import Asset
 from storage import StorageError
 from storage.errors import NoSuchKey
 from workers.celery import app
+from workers.retry import backoff
 
 VERIFY_MAX_RETRIES = 5
 
 
-@app.task(name="media.verify_source_checksum", bind=True, acks_late=True, max_retries=VERIFY_MAX_RETRIES)
+@app.task(name="media.verify_source_checksum", bind=True, max_retries=VERIFY_MAX_RETRIES)
 def verify_source_checksum(self, asset_id: str) -> str:
     """Stream a source from the store to settle its SHA-256 (S3 cannot hash a multipart object whole)."""
     try:
@@ -26,10 +27,10 @@ def verify_source_checksum(self, asset_id: str) -> str:
     except StorageError as error:
         if self.request.retries >= VERIFY_MAX_RETRIES:
             return _give_up(asset_id, f"the store could not be read: {error.detail}")
-        raise self.retry(exc=error, countdown=30 * 2**self.request.retries)
+        raise self.retry(exc=error, countdown=backoff(self.request.retries + 1))
 
 
-@app.task(name="media.cleanup_abandoned_uploads", acks_late=True)
+@app.task(name="media.cleanup_abandoned_uploads")
 def cleanup_abandoned_uploads() -> int:
     return uploads.cleanup_abandoned_uploads()
 
@@ -41,7 +42,7 @@ def _give_up(asset_id: str, reason: str) -> str:
     return "failed"
 
 
-@app.task(name="media.process_asset", bind=True, acks_late=True, max_retries=None)
+@app.task(name="media.process_asset", bind=True, max_retries=None)
 def process_asset(self, asset_id: str) -> str:
     """Probe, transcode, QC and thumbnail one source. Safe to run again: outputs are overwritten."""
     Asset.objects.filter(pk=asset_id).update(attempts=F("attempts") + 1)
@@ -52,10 +53,10 @@ def process_asset(self, asset_id: str) -> str:
         if attempts >= settings.MEDIA_MAX_ATTEMPTS:
             pipeline.fail(asset_id, f"gave up after {attempts} attempts: {error}")
             return Asset.State.FAILED
-        raise self.retry(exc=error, countdown=30 * 2 ** (attempts - 1))
+        raise self.retry(exc=error, countdown=backoff(attempts))
 
 
-@app.task(name="media.sweep_stale_assets", acks_late=True)
+@app.task(name="media.sweep_stale_assets")
 def sweep_stale_assets() -> int:
     """Work nobody is doing: sources never picked up, and steps whose worker went silent (killed,
     machine lost). Each is retried, or failed with the reason after the last attempt."""

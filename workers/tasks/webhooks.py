@@ -5,9 +5,10 @@ from django.conf import settings
 from backend.webhooks import services
 from backend.webhooks.models import WebhookDelivery
 from workers.celery import app
+from workers.retry import backoff
 
 
-@app.task(name="webhooks.deliver", bind=True, acks_late=True, max_retries=None)
+@app.task(name="webhooks.deliver", bind=True, max_retries=None)
 def deliver_webhook(self, delivery_id: str) -> str:
     """One attempt per run; failures come back after an exponential backoff until the limit."""
     delivery = (
@@ -21,4 +22,4 @@ def deliver_webhook(self, delivery_id: str) -> str:
     if delivery.attempts >= settings.WEBHOOK_MAX_ATTEMPTS:
         services.give_up(delivery)
         return WebhookDelivery.State.FAILED
-    raise self.retry(countdown=services.backoff(delivery.attempts))
+    raise self.retry(countdown=backoff(delivery.attempts, base=settings.WEBHOOK_BACKOFF_SECONDS))

@@ -11,7 +11,6 @@ import subprocess
 import uuid
 from pathlib import Path
 
-import boto3
 import pytest
 import requests
 

@@ -10,6 +10,7 @@ from backend.partners.models import Role
 from backend.webhooks import services as webhooks
 from backend.webhooks.models import Webhook, WebhookDelivery
 from tests.backend.licensing.helpers import request_licence
+from workers.retry import MAX_BACKOFF_SECONDS, backoff
 from workers.tasks.webhooks import deliver_webhook
 
 URL = "/api/v1/webhooks/"
@@ -152,8 +153,9 @@ def test_unreachable_receivers_are_recorded(ptv, receiver, settings):
 
 def test_backoff_doubles_and_is_capped(settings):
     settings.WEBHOOK_BACKOFF_SECONDS = 30
-    assert [webhooks.backoff(n) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
-    assert webhooks.backoff(30) == webhooks.MAX_BACKOFF_SECONDS
+    base = settings.WEBHOOK_BACKOFF_SECONDS
+    assert [backoff(n, base=base) for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff(30, base=base) == MAX_BACKOFF_SECONDS
 
 
 def test_emit_respects_subscriptions_and_known_events(ptv, receiver):
