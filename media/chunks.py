@@ -250,8 +250,14 @@ def build_chunk_command(info: MediaInfo, chunk_plan: ChunkPlan, index: int, out_
         video = video.filter("trim", **bounds) if bounds else video
         return video.filter("setpts", "PTS-STARTPTS") if chunk.start > 0 else video
 
+    def edge_picture_filters(stream, thresholds: qc.QcThresholds):
+        # Every black stretch, and every freeze of two frames or more: a short one at an
+        # edge may continue in the next chunk, so the minimum durations apply after joining.
+        return qc.picture_filters(stream, replace(thresholds, black_min_seconds=0.0,
+                                                  freeze_min_seconds=float(frame) / 2))
+
     hls_video, proxy_video = video_branches(source, video_plan, config, window=window,
-                                            picture_qc=_edge_picture_filters)
+                                            picture_qc=edge_picture_filters)
     hls = ffmpeg.output(*hls_video, str(out_dir / HLS_DIR / "%v" / VARIANT_PLAYLIST),
                         **hls_muxer_options(config, out_dir / HLS_DIR, _var_stream_map(video_plan)),
                         **_video_options(video_plan, config), **_offset(chunk_plan))
@@ -266,11 +272,6 @@ def build_chunk_command(info: MediaInfo, chunk_plan: ChunkPlan, index: int, out_
 
 def _offset(chunk_plan: ChunkPlan) -> dict[str, str]:
     return {"output_ts_offset": _seconds(chunk_plan.mux_offset)} if chunk_plan.mux_offset else {}
-
-
-def _edge_picture_filters(stream, thresholds: qc.QcThresholds):
-    """Black/freeze detection reporting every stretch: a short one at an edge may continue next door."""
-    return qc.picture_filters(stream, replace(thresholds, black_min_seconds=0.0, freeze_min_seconds=0.0))
 
 
 class _ChunkQcLog(qc.QcLog):
@@ -519,7 +520,7 @@ def assemble(info: MediaInfo, chunk_plan: ChunkPlan, chunk_dirs: Sequence[Path |
     for rendition in plan.audio:
         shutil.copytree(audio_dir / HLS_DIR / rendition.name, hls_dir / rendition.name)
     _write_master(hls_dir / MASTER_PLAYLIST, chunk_dirs[0] / HLS_DIR / MASTER_PLAYLIST,
-                  audio_dir / HLS_DIR / MASTER_PLAYLIST, plan)
+                  audio_dir / HLS_DIR / MASTER_PLAYLIST, plan, config.video_qp is not None)
     _name_audio_renditions(hls_dir / MASTER_PLAYLIST, plan)
 
     proxy_video = join_rendition([d / PROXY_HLS_DIR / PROXY_NAME for d in chunk_dirs],
@@ -544,7 +545,8 @@ def _stream_inf(text: str) -> list[tuple[str, str]]:
     return [(line, lines[i + 1]) for i, line in enumerate(lines) if line.startswith("#EXT-X-STREAM-INF:")]
 
 
-def _write_master(target: Path, video_master: Path, audio_master: Path, plan: LadderPlan) -> None:
+def _write_master(target: Path, video_master: Path, audio_master: Path, plan: LadderPlan,
+                  qp: bool = False) -> None:
     """The master ffmpeg writes in one pass: the audio group's EXT-X-MEDIA, then one entry per rung.
 
     BANDWIDTH is ffmpeg's: (rung bitrate + the group's highest audio bitrate) plus 10 %.
@@ -562,12 +564,17 @@ def _write_master(target: Path, video_master: Path, audio_master: Path, plan: La
     audio_bps = max(audio.kbps for audio in plan.audio) * 1000
     head = [line for line in video_text.splitlines()[:2]]
     out = [*head, *media]
-    entries = _stream_inf(video_text)
-    if len(entries) != len(plan.video):
-        raise AssemblyError("the chunk's master playlist does not list every rung")
-    for (line, uri), video in zip(entries, plan.video):
-        bandwidth = video.video_kbps * 1000 + audio_bps
+    listed = {uri: line for line, uri in _stream_inf(video_text)}
+    for video in plan.video:
+        uri = f"{video.name}/{VARIANT_PLAYLIST}"
+        video_bps = 0 if qp else video.video_kbps * 1000
+        bandwidth = video_bps + audio_bps
         bandwidth += bandwidth // 10
+        line = listed.get(uri)
+        if line is None:  # ffmpeg lists no video-only rung without a bitrate (constant QP)
+            init = (target.parent / video.name / "media.mp4").read_bytes()
+            line = (f"#EXT-X-STREAM-INF:BANDWIDTH=0,RESOLUTION={video.width}x{video.height},"
+                    f'CODECS="{fmp4.avc_codec_string(init)}"')
         line = re.sub(r"BANDWIDTH=\d+", f"BANDWIDTH={bandwidth}", line)
         line = re.sub(r'CODECS="([^"]*)"', lambda m: f'CODECS="{m[1]},{audio_codec}"', line)
         out += [f'{line},AUDIO="group_{AUDIO_GROUP}"', uri, ""]
@@ -580,8 +587,7 @@ def _mux_proxy(video: Path, audio: Path | None, target: Path, limits: Limits) ->
     if audio is not None:
         inputs.append(ffmpeg.input(safety.input_url(audio), **safety.input_options("mov", limits)))
     streams = [inputs[0]["v"]] + ([inputs[1]["a"]] if audio is not None else [])
-    output = ffmpeg.output(*streams, str(target), f="mp4", c="copy", movflags="+faststart",
-                           map_metadata=-1)
+    output = ffmpeg.output(*streams, str(target), f="mp4", c="copy", movflags="+faststart")
     command = ffmpeg.compile(output, cmd=["ffmpeg", "-hide_banner", "-nostdin", "-y", "-loglevel", "error"])
     done = safety.run(command, limits, timeout=limits.transcode_timeout_base)
     if done.returncode != 0:
@@ -618,8 +624,10 @@ def _join(results, chunk_plan: ChunkPlan, kind: str, frame: float, minimum: floa
         end = float(chunk.end) if chunk.end is not None else chunk_plan.duration
         for segment in getattr(result, kind):
             a, b = start + segment.start, start + segment.end
-            if chunk.end is not None and b >= end - 1.5 * frame:
-                b = end  # blackdetect ends a stretch open at EOF at the last frame's start
+            if kind == "black" and chunk.end is not None and b >= end - 1.5 * frame:
+                # blackdetect ends a stretch still open at EOF at the last frame's start: one
+                # frame short (a stretch really ending a frame early reads the same: ±1 frame).
+                b = end
             if joined and a <= float(chunk.start) + frame / 2 and abs(joined[-1].end - start) < frame / 2:
                 a = joined.pop().start
             joined.append(qc.Segment(round(a, 6), round(b, 6)))

@@ -219,3 +219,12 @@ def _trun(data, box: Box, defaults: dict[str, int]) -> tuple[int, int, bool]:
             sync = not sample_flags & _NON_SYNC
         total += duration
     return count, total, bool(sync)
+
+
+def avc_codec_string(init: bytes) -> str:
+    """RFC 6381 ``avc1.PPCCLL`` from the init segment's ``avcC`` (as ffmpeg writes in CODECS)."""
+    at = init.find(b"avcC")
+    if at < 0:
+        raise Fmp4Error("no avcC box")
+    profile, compatibility, level = init[at + 5:at + 8]
+    return f"avc1.{profile:02x}{compatibility:02x}{level:02x}"
