@@ -26,6 +26,7 @@ import json
 import math
 import re
 import shutil
+import threading
 from collections import deque
 from dataclasses import asdict, dataclass, replace
 from fractions import Fraction
@@ -43,7 +44,7 @@ from media.safety import Limits, MediaError
 from media.transcode import (
     AUDIO_GROUP, HLS_DIR, MASTER_PLAYLIST, PROXY_FILE, QC_DIR, VARIANT_PLAYLIST, Rendition,
     TranscodeResult, _audio_options, _hls_renditions, _name_audio_renditions, _proxy_options,
-    _gop_options, _var_stream_map, _video_options, audio_branches, compile_command, hls_muxer_options,
+    _gop_options, _var_stream_map, _video_options, compile_command, hls_muxer_options,
     source_input, video_branches,
 )
 
@@ -238,7 +239,7 @@ def build_chunk_command(info: MediaInfo, chunk_plan: ChunkPlan, index: int, out_
         seek["ss"] = _seconds(offset)
     if chunk.end is not None:
         seek["t"] = _seconds(chunk.end + pad + frame / 2 - offset)
-    source = source_input(info, limits, **seek)
+    source = source_input(info, limits, **seek, **({"discard:a": "all"} if info.audio else {}))
 
     def window(video):
         # Times here are source times minus ``offset``; the cut falls midway between frames.
@@ -339,20 +340,33 @@ class AudioResult:
                    tuple(data["command"]))
 
 
-def build_audio_command(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path, config: TranscodeConfig,
-                        limits: Limits = Limits()) -> list[str]:
-    """``transcode``'s audio branches alone: HLS audio renditions, the proxy's audio, loudness, silence."""
+def build_audio_commands(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path, config: TranscodeConfig,
+                         limits: Limits = Limits()) -> list[list[str]]:
+    """``transcode``'s audio branches, as two commands the audio task runs side by side.
+
+    The HLS audio renditions with the loudness and silence filters, and the proxy's
+    audio: each is one AAC encode per track, single-threaded in ffmpeg 5.1, so two
+    processes use a worker's cores and halve the audio task, the one task whose length
+    grows with the programme.  Video packets are discarded unread.
+    """
     out_dir = Path(out_dir).resolve()
     plan = plan_ladder(info, config)
     audio_plan = replace(plan, video=(), video_index=None, proxy=None)
-    source = source_input(info, limits)
-    hls_audio, proxy_audio = audio_branches(source, audio_plan, config, out_dir / QC_DIR)
-    hls = ffmpeg.output(*hls_audio, str(out_dir / HLS_DIR / "%v" / VARIANT_PLAYLIST),
+    unread = {"discard:v": "all"} if info.video else {}
+    source = source_input(info, limits, **unread)
+    hls = ffmpeg.output(*_measured_audio(source, audio_plan, config, out_dir), str(out_dir / HLS_DIR / "%v" / VARIANT_PLAYLIST),
                         **hls_muxer_options(config, out_dir / HLS_DIR, _var_stream_map(audio_plan)),
                         **_audio_options(audio_plan, config), **_offset(chunk_plan))
-    proxy = ffmpeg.output(*proxy_audio, str(out_dir / PROXY_AUDIO_FILE),
-                          **_proxy_options(audio_plan, config))
-    return compile_command(hls, proxy)
+    source = source_input(info, limits, **unread)
+    proxy = ffmpeg.output(*(source[str(a.source_index)] for a in audio_plan.audio),
+                          str(out_dir / PROXY_AUDIO_FILE), **_proxy_options(audio_plan, config))
+    return [compile_command(hls), compile_command(proxy)]
+
+
+def _measured_audio(source, plan: LadderPlan, config: TranscodeConfig, out_dir: Path):
+    for track, rendition in enumerate(plan.audio):
+        yield qc.audio_filters(source[str(rendition.source_index)], track,
+                               qc.silence_log_path(out_dir / QC_DIR, track), config.qc)
 
 
 def transcode_audio(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path | str, config: TranscodeConfig,
@@ -369,14 +383,50 @@ def transcode_audio(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path | str,
     if not plan.audio:
         result = AudioResult(out_dir, {}, {}, ())
     else:
-        command = build_audio_command(info, chunk_plan, out_dir, config, limits)
+        commands = build_audio_commands(info, chunk_plan, out_dir, config, limits)
         log = qc.QcLog()
-        run_with_progress(command, limits, info.duration, out_dir, on_progress, cancel, log.feed)
+        run_side_by_side(commands, [log.feed, None], limits, info.duration, out_dir, on_progress, cancel)
         silence_logs = {k: qc.silence_log_path(out_dir / QC_DIR, k) for k in range(len(plan.audio))}
         measured = log.measurements(info.duration, silence_logs)
-        result = AudioResult(out_dir, measured.loudness, measured.silence, tuple(command))
+        result = AudioResult(out_dir, measured.loudness, measured.silence,
+                             tuple(" ".join(command) for command in commands))
     (out_dir / AUDIO_MANIFEST).write_text(json.dumps(qc._json_safe(result.to_dict())), "utf-8")
     return result
+
+
+def run_side_by_side(commands: Sequence[list[str]], feeds: Sequence, limits: Limits, duration: float,
+                     out_dir: Path, on_progress: ProgressCallback | None = None,
+                     cancel: CancelHook | None = None) -> None:
+    """``run_with_progress`` for several commands at once; the first failure stops the others."""
+    stop = threading.Event()
+    asked = (cancel.is_set if isinstance(cancel, threading.Event) else cancel) or (lambda: False)
+    percents = [0.0] * len(commands)
+    errors: list[BaseException] = []
+    lock = threading.Lock()
+
+    def report(index: int, percent: float) -> None:
+        with lock:
+            percents[index] = percent
+            if on_progress:
+                on_progress(sum(percents) / len(percents))
+
+    def run(index: int, command: list[str], feed) -> None:
+        try:
+            run_with_progress(command, limits, duration, out_dir, lambda p: report(index, p),
+                              lambda: stop.is_set() or asked(), feed)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller's thread
+            errors.append(error)
+            stop.set()
+
+    threads = [threading.Thread(target=run, args=(i, c, f), daemon=True)
+               for i, (c, f) in enumerate(zip(commands, feeds))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        # The first error is the cause; the others are its cancellations.
+        raise errors[0]
 
 
 # --- progress -----------------------------------------------------------------

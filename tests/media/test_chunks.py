@@ -378,4 +378,16 @@ def test_cancel_stops_a_chunk(flashes, tmp_path):
     cancel = threading.Event()
     cancel.set()
     with pytest.raises(TranscodeCancelled):
-        transcode_chunk(info, chunk_plan, 0, tmp_path, CONFIG, cancel=cancel)
+        transcode_chunk(info, chunk_plan, 0, tmp_path / "chunk", CONFIG, cancel=cancel)
+    with pytest.raises(TranscodeCancelled):  # both of the audio task's processes
+        transcode_audio(info, chunk_plan, tmp_path / "audio", CONFIG, cancel=cancel)
+    done = run("-loglevel", "error", "-f", "lavfi", "-i", "anullsrc", "-t", "0.1", "-f", "null", "-")
+    assert not [line for line in Path("/proc").glob("[0-9]*/cmdline")
+                if str(tmp_path).encode() in _read(line)], done
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError:
+        return b""
