@@ -298,6 +298,10 @@ def transcode_chunk(info: MediaInfo, chunk_plan: ChunkPlan, index: int, out_dir:
     duration = chunk.duration(info.duration)
     log = _ChunkQcLog()
     run_with_progress(command, limits, duration, out_dir, on_progress, cancel, log.feed)
+    plan = plan_ladder(info, config)
+    for rendition in [out_dir / HLS_DIR / video.name for video in plan.video] + [
+            out_dir / PROXY_HLS_DIR / PROXY_NAME]:
+        place_on_timeline(rendition, chunk)
     measured = log.measurements(duration, {})
     frame = float(1 / chunk_plan.frame_rate)
     result = ChunkResult(
@@ -308,6 +312,38 @@ def transcode_chunk(info: MediaInfo, chunk_plan: ChunkPlan, index: int, out_dir:
     )
     (out_dir / CHUNK_MANIFEST).write_text(json.dumps(result.to_dict()), "utf-8")
     return result
+
+
+def place_on_timeline(rendition: Path, chunk: Chunk) -> fmp4.FragmentInfo:
+    """Move a chunk rendition's fragments to the chunk's place in the programme, in the file.
+
+    ffmpeg wrote the chunk from time 0 with fragments numbered from 1, one per segment.
+    Only the ``sidx``/``moof`` headers are rewritten (``tfdt``, ``sidx`` time, ``mfhd``
+    number; sizes unchanged), so the chunk's playlist stays valid and its segments can
+    be concatenated as they are.
+    """
+    listed = _read_playlist(rendition / VARIANT_PLAYLIST)
+    with (rendition / "media.mp4").open("r+b") as fh:
+        fh.seek(listed.init[1])
+        tracks = _single_track(fh.read(listed.init[0]), rendition)
+        (track,) = tracks.values()
+        ticks = chunk.start * track.timescale
+        if ticks.denominator != 1:
+            raise MediaError(f"chunk start {chunk.start} s is not a whole number of track ticks")
+        held = fmp4.NOTHING
+        for number, (_, length, offset) in enumerate(listed.segments):
+            part = fmp4.shift_in_file(fh, offset, length, int(ticks), chunk.first_segment + number + 1, tracks)
+            if part.fragments != 1:
+                raise MediaError(f"{rendition}: {part.fragments} fragments in a segment, expected one")
+            held = held + part
+    return held
+
+
+def _single_track(init: bytes, where) -> dict[int, fmp4.Track]:
+    tracks = fmp4.init_tracks(init)
+    if len(tracks) != 1:
+        raise AssemblyError(f"{where}: expected one track, found {len(tracks)}")
+    return tracks
 
 
 def _keep(segments: Iterable[qc.Segment], duration: float, frame: float, minimum: float):
@@ -486,10 +522,13 @@ class JoinedRendition:
 def join_rendition(parts: Sequence[Path], target_dir: Path, chunk_plan: ChunkPlan) -> JoinedRendition:
     """Join one rendition's chunk outputs (``<part>/index.m3u8`` + ``media.mp4``) into ``target_dir``.
 
-    One init segment (every chunk's must be byte-identical: same encoder, same
-    settings); each chunk's fragments moved to the chunk's start on the programme
-    timeline, which must be where the previous chunk's samples end; fragments
-    renumbered; byte ranges recomputed; EXTINFs kept; TARGETDURATION the largest.
+    The chunks placed their fragments on the programme timeline themselves, so this is
+    a concatenation of their segments' bytes behind one init segment, after checking
+    what makes it one rendition: every chunk's init segment byte-identical (same encoder,
+    same settings: a worker with another ffmpeg build is refused, not mixed in); each
+    chunk starting exactly where the samples before it end, at its planned instant;
+    fragment numbers continuous; every segment starting on a keyframe.  Byte ranges
+    are recomputed, EXTINFs kept, TARGETDURATION the largest.
     """
     target_dir.mkdir(parents=True, exist_ok=True)
     media, playlist = target_dir / "media.mp4", target_dir / VARIANT_PLAYLIST
@@ -503,23 +542,25 @@ def join_rendition(parts: Sequence[Path], target_dir: Path, chunk_plan: ChunkPla
                 source.seek(listed.init[1])
                 chunk_init = source.read(listed.init[0])
                 if init is None:
-                    init, tracks = chunk_init, fmp4.init_tracks(chunk_init)
-                    if len(tracks) != 1:
-                        raise AssemblyError(f"{part}: expected one track, found {len(tracks)}")
+                    init, tracks = chunk_init, _single_track(chunk_init, part)
                     out.write(init)
                     position = len(init)
                 elif chunk_init != init:
                     raise AssemblyError(f"chunk {k} was encoded differently (init segments differ)")
                 (track,) = tracks.values()
-                planned = chunk.start * track.timescale
-                if planned.denominator != 1 or planned != ticks:
-                    raise AssemblyError(
-                        f"chunk {k} should start at {float(chunk.start):.3f} s; "
-                        f"the chunks before it end at {ticks / track.timescale:.3f} s")
-                for extinf, length, offset in listed.segments:
+                for number, (extinf, length, offset) in enumerate(listed.segments):
                     source.seek(offset)
                     segment = bytearray(source.read(length))
-                    held = fmp4.shift(segment, ticks, sequence, tracks)
+                    held = fmp4.shift(segment, 0, sequence, tracks)  # reads; rewrites nothing if right
+                    if number == 0 and (held.first_decode_time != ticks or
+                                        chunk.start * track.timescale != ticks):
+                        raise AssemblyError(
+                            f"chunk {k} should start at {float(chunk.start):.3f} s; it starts at "
+                            f"{(held.first_decode_time or 0) / track.timescale:.3f} s and the chunks "
+                            f"before it end at {ticks / track.timescale:.3f} s")
+                    if held.sequences != tuple(range(sequence, sequence + held.fragments)):
+                        raise AssemblyError(f"chunk {k}: fragments {held.sequences} where "
+                                            f"{sequence}… belong (a chunk of another plan?)")
                     if not held.sync_first:
                         raise AssemblyError(f"chunk {k}: a segment does not start with a keyframe")
                     sequence += held.fragments

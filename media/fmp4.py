@@ -109,8 +109,19 @@ class FragmentInfo:
     fragments: int
     samples: int
     duration: int  # in the track's timescale, summed over the samples
-    first_decode_time: int | None
+    first_decode_time: int | None  # after the shift
     sync_first: bool  # the first sample is a sync sample (keyframe)
+    sequences: tuple[int, ...] = ()  # the fragments' numbers before renumbering
+
+    def __add__(self, other: FragmentInfo) -> FragmentInfo:
+        return FragmentInfo(
+            self.fragments + other.fragments, self.samples + other.samples,
+            self.duration + other.duration,
+            self.first_decode_time if self.first_decode_time is not None else other.first_decode_time,
+            self.sync_first if self.samples else other.sync_first, self.sequences + other.sequences)
+
+
+NOTHING = FragmentInfo(0, 0, 0, None, False)
 
 
 def shift(segment: bytearray, ticks: int, first_sequence: int, tracks: dict[int, Track]) -> FragmentInfo:
@@ -120,11 +131,14 @@ def shift(segment: bytearray, ticks: int, first_sequence: int, tracks: dict[int,
     their ``trun`` boxes, so the caller can check the chunk against its plan.
     """
     sequence, samples, duration, first_time, sync_first = first_sequence, 0, 0, None, False
+    found = []
     for box in boxes(segment):
         if box.type == b"sidx":
             _shift_sidx(segment, box, ticks)
         elif box.type == b"moof":
-            struct.pack_into(">I", segment, one(segment, box, b"mfhd").body + 4, sequence)
+            at = one(segment, box, b"mfhd").body + 4
+            found.append(struct.unpack_from(">I", segment, at)[0])
+            struct.pack_into(">I", segment, at, sequence)
             sequence += 1
             for traf in find(segment, box, b"traf"):
                 track, defaults = _tfhd(segment, one(segment, traf, b"tfhd"), tracks)
@@ -140,7 +154,33 @@ def shift(segment: bytearray, ticks: int, first_sequence: int, tracks: dict[int,
                     duration += total
         elif box.type not in (b"mdat", b"free", b"styp"):
             raise Fmp4Error(f"unexpected box {box.type!r} in a media segment")
-    return FragmentInfo(sequence - first_sequence, samples, duration, first_time, sync_first)
+    return FragmentInfo(sequence - first_sequence, samples, duration, first_time, sync_first, tuple(found))
+
+
+def shift_in_file(fh, offset: int, length: int, ticks: int, first_sequence: int,
+                  tracks: dict[int, Track]) -> FragmentInfo:
+    """``shift`` for a segment in an open file (``r+b``): only its ``sidx``/``moof`` are read and rewritten."""
+    held, position, end, sequence = NOTHING, offset, offset + length, first_sequence
+    while position < end:
+        fh.seek(position)
+        head = fh.read(16)
+        size, kind = struct.unpack_from(">I4s", head)
+        if size == 1:
+            size = struct.unpack_from(">Q", head, 8)[0]
+        if size < 8 or position + size > end:
+            raise Fmp4Error(f"box {kind!r} at {position} runs past its segment")
+        if kind in (b"sidx", b"moof"):
+            fh.seek(position)
+            box = bytearray(fh.read(size))
+            part = shift(box, ticks, sequence, tracks)
+            sequence += part.fragments
+            held = held + part
+            fh.seek(position)
+            fh.write(box)
+        elif kind not in (b"mdat", b"free", b"styp"):
+            raise Fmp4Error(f"unexpected box {kind!r} in a media segment")
+        position += size
+    return held
 
 
 def _shift_sidx(data: bytearray, box: Box, ticks: int) -> None:

@@ -232,7 +232,7 @@ def test_playlists_match_one_pass(pair):
 
 
 def test_one_init_segment_continuous_fragments_and_keyframes_on_segment_starts(pair, keyframes):
-    _, chunk_plan, _, one, chunked = pair
+    _, chunk_plan, dirs, one, chunked = pair
     videos = [r for r in chunked.renditions if r.kind == "video"]
     for rendition, reference in zip(videos, one.renditions):
         data = rendition.path.read_bytes()
@@ -243,6 +243,13 @@ def test_one_init_segment_continuous_fragments_and_keyframes_on_segment_starts(p
         assert [seq for seq, _, _ in found] == list(range(1, len(found) + 1))
         for (_, time, duration), (_, next_time, _) in zip(found, found[1:]):
             assert next_time == time + duration
+    # Each chunk's own rendition is already on the programme timeline, numbered in the programme.
+    data = videos[0].path.read_bytes()
+    (track,) = fmp4.init_tracks(data[:fmp4.split_init(data)]).values()
+    timescale = track.timescale
+    for chunk, directory in zip(chunk_plan.chunks, dirs):
+        own = fragments(directory / "hls" / videos[0].name / "media.mp4")
+        assert own[0][:2] == (chunk.first_segment + 1, chunk.start * timescale)
     # Keyframes every GOP, at the same instants on every rung and in one pass.
     (times,) = {tuple(keyframes(r.path)) for r in videos}
     assert times == tuple(keyframes(one.renditions[0].path))
