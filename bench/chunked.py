@@ -157,7 +157,8 @@ def main() -> None:
     print(f"source {size} 25p {info.duration:.0f} s, {info.bit_rate / 1e6:.1f} Mbit/s; ladder",
           ", ".join(f"{r.name} {r.width}x{r.height}" for r in plan.video),
           f"+ proxy {plan.proxy.width}x{plan.proxy.height}; preset {config.x264_preset};",
-          f"{os.cpu_count()} CPUs; chunk plan: {chunk_plan.reason}", flush=True)
+          f"{os.cpu_count()} CPUs; chunk plan: {chunk_plan.reason}; load average",
+          " ".join(f"{v:.1f}" for v in os.getloadavg()), flush=True)
 
     command = build_command(info, work / "one", plan, config)
     (work / "one" / QC_DIR).mkdir(parents=True, exist_ok=True)
@@ -181,6 +182,7 @@ def main() -> None:
     rows = [("(a) one pass, ffmpeg by hand", *one)]
     rows += [(f"({'bc'[w - 1]}) chunked, {w} worker process{'es' if w > 1 else ''}", r["wall"], r["cpu"])
              for w, r in runs.items()]
+    print("load average at the end (1, 5, 15 min):", " ".join(f"{v:.1f}" for v in os.getloadavg()))
     print(f"\n{'run':<40} {'wall s':>8} {'x realtime':>10} {'CPU s':>8} {'CPU / (a)':>9}")
     for name, wall, cpu in rows:
         print(f"{name:<40} {wall:>8.1f} {info.duration / wall:>10.2f} {cpu:>8.1f} {cpu / one[1]:>9.3f}")
