@@ -79,3 +79,6 @@ class TranscodeConfig:
     qc: QcThresholds = field(default_factory=QcThresholds)
     # x264 threads per encoder; 0 lets x264 decide (it sizes for the whole machine).
     threads: int = 0
+    # Constant quantiser for the ladder's rungs instead of their bitrates (0 = lossless, with
+    # h264_profile "high444"): for analysis, e.g. checking chunk boundaries frame by frame.
+    video_qp: int | None = None

@@ -80,16 +80,25 @@ def build_command(info: MediaInfo, out_dir: Path, plan: LadderPlan, config: Tran
                   limits: Limits = Limits()) -> list[str]:
     """The complete ffmpeg argument list (also used by the benchmark to run it by hand)."""
     out_dir = Path(out_dir).resolve()
-    source = ffmpeg.input(safety.input_url(info.path), **safety.input_options(info.demuxer, limits))
-    hls_video, proxy_video = _video_branches(source, plan, config)
-    hls_audio, proxy_audio = _audio_branches(source, plan, config, out_dir / QC_DIR)
+    source = source_input(info, limits)
+    hls_video, proxy_video = video_branches(source, plan, config)
+    hls_audio, proxy_audio = audio_branches(source, plan, config, out_dir / QC_DIR)
     hls = ffmpeg.output(*hls_video, *hls_audio, str(out_dir / HLS_DIR / "%v" / VARIANT_PLAYLIST),
                         **_hls_options(plan, config, out_dir), **_video_options(plan, config),
                         **_audio_options(plan, config))
     proxy = ffmpeg.output(*proxy_video, *proxy_audio, str(out_dir / PROXY_FILE),
                           **_proxy_options(plan, config))
+    return compile_command(hls, proxy)
+
+
+def source_input(info: MediaInfo, limits: Limits, **seek: Any):
+    """The source as an ffmpeg input: pinned demuxer, ``file`` protocol only (``seek``: -ss/-t)."""
+    return ffmpeg.input(safety.input_url(info.path), **seek, **safety.input_options(info.demuxer, limits))
+
+
+def compile_command(*outputs) -> list[str]:
     globals_ = [FFMPEG, "-hide_banner", "-nostdin", "-y", "-loglevel", "info", *PROGRESS_ARGS]
-    return ffmpeg.compile(ffmpeg.merge_outputs(hls, proxy), cmd=globals_)
+    return ffmpeg.compile(ffmpeg.merge_outputs(*outputs), cmd=globals_)
 
 
 def transcode(info: MediaInfo, out_dir: Path | str, plan: LadderPlan, config: TranscodeConfig,
@@ -123,23 +132,30 @@ def _prepare(out_dir: Path) -> None:
     (out_dir / QC_DIR).mkdir(parents=True)
 
 
-def _video_branches(source, plan: LadderPlan, config: TranscodeConfig):
+def video_branches(source, plan: LadderPlan, config: TranscodeConfig, window=None, picture_qc=None):
+    """Scaled streams for every rung, and the proxy's (through the picture QC filters).
+
+    ``window`` (chunks) cuts the deinterlaced pictures to a time range; ``picture_qc``
+    replaces the QC filters on the proxy branch.
+    """
     if plan.video_index is None:
         return [], []
     video = qc.field_filter(source[str(plan.video_index)])
     if plan.deinterlace:
         video = video.filter(config.deinterlace_filter, **dict(config.deinterlace_options))
+    if window is not None:
+        video = window(video)
     branches = video.split()
     renditions = [*plan.video, plan.proxy]
     scaled = [_scale(branches[i], rendition) for i, rendition in enumerate(renditions)]
-    return scaled[:-1], [qc.picture_filters(scaled[-1], config.qc)]
+    return scaled[:-1], [(picture_qc or qc.picture_filters)(scaled[-1], config.qc)]
 
 
 def _scale(stream, rendition: VideoRendition):
     return stream.filter("scale", rendition.width, rendition.height, flags="bicubic").filter("setsar", 1)
 
 
-def _audio_branches(source, plan: LadderPlan, config: TranscodeConfig, qc_dir: Path):
+def audio_branches(source, plan: LadderPlan, config: TranscodeConfig, qc_dir: Path):
     hls, proxy = [], []
     for track, rendition in enumerate(plan.audio):
         measured = qc.audio_filters(source[str(rendition.source_index)], track,
@@ -155,7 +171,11 @@ def _segment_extension(config: TranscodeConfig) -> str:
 
 
 def _hls_options(plan: LadderPlan, config: TranscodeConfig, out_dir: Path) -> dict[str, Any]:
-    media = out_dir / HLS_DIR / "%v" / f"media.{_segment_extension(config)}"
+    return hls_muxer_options(config, out_dir / HLS_DIR, _var_stream_map(plan))
+
+
+def hls_muxer_options(config: TranscodeConfig, hls_dir: Path, var_stream_map: str) -> dict[str, Any]:
+    media = hls_dir / "%v" / f"media.{_segment_extension(config)}"
     return {
         "f": "hls",
         "hls_time": config.segment_seconds,
@@ -164,7 +184,7 @@ def _hls_options(plan: LadderPlan, config: TranscodeConfig, out_dir: Path) -> di
         "hls_flags": "independent_segments+single_file",
         "hls_segment_filename": str(media),
         "master_pl_name": MASTER_PLAYLIST,
-        "var_stream_map": _var_stream_map(plan),
+        "var_stream_map": var_stream_map,
     }
 
 
@@ -197,6 +217,8 @@ def _video_options(plan: LadderPlan, config: TranscodeConfig) -> dict[str, Any]:
         return {}
     options = {**_gop_options(plan, config), "preset": config.x264_preset,
                "profile:v": config.h264_profile}
+    if config.video_qp is not None:
+        return {**options, "qp": config.video_qp}
     for i, video in enumerate(plan.video):
         options[f"b:v:{i}"] = f"{video.video_kbps}k"
         options[f"maxrate:v:{i}"] = f"{video.maxrate_kbps}k"
