@@ -23,7 +23,6 @@ Every directory name is fixed, so a retried task overwrites its own files.
 from __future__ import annotations
 
 import json
-import math
 import re
 import shutil
 import threading
@@ -42,10 +41,25 @@ from media.probe import MediaInfo, probe
 from media.progress import CancelHook, ProgressCallback, run_with_progress
 from media.safety import Limits, MediaError
 from media.transcode import (
-    AUDIO_GROUP, HLS_DIR, MASTER_PLAYLIST, PROXY_FILE, QC_DIR, VARIANT_PLAYLIST, Rendition,
-    TranscodeResult, _audio_options, _hls_renditions, _name_audio_renditions, _proxy_options,
-    _gop_options, _var_stream_map, _video_options, compile_command, hls_muxer_options,
-    source_input, video_branches,
+    AUDIO_GROUP,
+    HLS_DIR,
+    MASTER_PLAYLIST,
+    PROXY_FILE,
+    QC_DIR,
+    VARIANT_PLAYLIST,
+    Rendition,
+    TranscodeResult,
+    _audio_options,
+    _gop_options,
+    _hls_renditions,
+    _name_audio_renditions,
+    _proxy_options,
+    _var_stream_map,
+    _video_options,
+    compile_command,
+    hls_muxer_options,
+    source_input,
+    video_branches,
 )
 
 DEFAULT_THRESHOLD_SECONDS = 600.0
@@ -426,7 +440,7 @@ def transcode_audio(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path | str,
         measured = log.measurements(info.duration, silence_logs)
         result = AudioResult(out_dir, measured.loudness, measured.silence,
                              tuple(" ".join(command) for command in commands))
-    (out_dir / AUDIO_MANIFEST).write_text(json.dumps(qc._json_safe(result.to_dict())), "utf-8")
+    (out_dir / AUDIO_MANIFEST).write_text(json.dumps(qc.json_safe(result.to_dict())), "utf-8")
     return result
 
 

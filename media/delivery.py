@@ -10,13 +10,12 @@ should look at.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from media.probe import MediaInfo, VideoStream
-from media.qc import QcMeasurements, Segment
+from media.qc import QcMeasurements, Segment, json_safe
 
 SCANS = ("tt", "bb", "tb", "bt", "progressive")
 
@@ -100,7 +99,7 @@ def build_qc_report(measurements: QcMeasurements, info: MediaInfo, profile: Deli
     ]
     checks = [_soften(check, profile) for check in checks]
     checks += [{"id": item, "status": "not_checked", "detail": why} for item, why in NOT_CHECKED]
-    return _json_safe({
+    return json_safe({
         "profile": profile.name,
         "status": "fail" if any(check["status"] == "fail" for check in checks) else "pass",
         "warnings": [check["id"] for check in checks if check["status"] == "warning"],
@@ -114,17 +113,6 @@ def _soften(check: dict[str, Any], profile: DeliveryProfile) -> dict[str, Any]:
     if check["status"] == "fail" and {check["id"], check["id"].split(".")[0]} & profile.warn_only:
         return {**check, "status": "warning"}
     return check
-
-
-def _json_safe(value: Any) -> Any:
-    """-inf dBTP (digital silence) and NaN are not JSON; keep them readable as text."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return str(value)
-    if isinstance(value, dict):
-        return {str(key): _json_safe(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_json_safe(item) for item in value]
-    return value
 
 
 def _check(check_id: str, ok: bool, measured: Any, expected: Any, **extra: Any) -> dict[str, Any]:

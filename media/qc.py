@@ -206,3 +206,14 @@ def _silence_segments(path: Path, duration: float) -> list[Segment]:
     if start is not None:
         segments.append(Segment(start, duration))
     return segments
+
+
+def json_safe(value: Any) -> Any:
+    """-inf dBTP (digital silence) and NaN are not JSON; keep them readable as text."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {str(key): json_safe(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [json_safe(item) for item in value]
+    return value
