@@ -37,8 +37,9 @@ plugin_src="$root/deploy/elasticsearch/test-plugin"
 plugin_name="exchange-test-analysis"
 url="http://127.0.0.1:${ES_PORT}"
 
-log() { printf '[elasticsearch] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+engine=elasticsearch
+# shellcheck source=deploy/engines/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 as_root() { [ "$(id -u)" -eq 0 ]; }
 
@@ -138,18 +139,12 @@ install() { # prints ES_HOME
 state_dir() { echo "$(base_dir)/elasticsearch"; }
 pid_file() { echo "$(state_dir)/node.pid"; }
 
-running_pid() {
-  local pid
-  pid="$(cat "$(pid_file)" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
 health() { curl -fsS --max-time 5 "$url/_cluster/health?wait_for_status=green&timeout=${1:-1s}" 2>/dev/null; }
 
 start() {
   local home state jhome pid started waited
-  if running_pid >/dev/null; then
-    log "already running (pid $(running_pid))"
+  if running_pid "$(pid_file)" >/dev/null; then
+    log "already running (pid $(running_pid "$(pid_file)"))"
     echo "$url"
     return
   fi
@@ -183,7 +178,7 @@ start() {
   fi
   waited=0
   until health 2s | grep -q '"status":"green"'; do
-    if ! running_pid >/dev/null && [ "$waited" -gt 10 ]; then
+    if ! running_pid "$(pid_file)" >/dev/null && [ "$waited" -gt 10 ]; then
       tail -n 40 "$state/logs/exchange-test.log" >&2 2>/dev/null || true
       die "Elasticsearch exited during start-up (logs: $state/logs)"
     fi
@@ -198,20 +193,7 @@ start() {
   echo "$url"
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    log "not running"
-    return 0
-  fi
-  log "stopping pid $pid"
-  kill "$pid"
-  for _ in $(seq 60); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$(pid_file)"; return 0; }
-    sleep 1
-  done
-  die "pid $pid did not stop within 60s"
-}
+stop() { stop_pid "$(pid_file)" 60; }
 
 case "${1:-}" in
   start) start ;;

@@ -29,8 +29,9 @@ state="$root/var/s3"
 pid_file="$state/weed.pid"
 endpoint="http://127.0.0.1:$S3_PORT"
 
-log() { printf '[s3] %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+engine=s3
+# shellcheck source=deploy/engines/lib.sh
+. "$(dirname "$0")/lib.sh"
 
 build() {
   [ -x "$bin" ] && return 0
@@ -53,12 +54,6 @@ EOF
   mv "$bin.tmp" "$bin"
 }
 
-running_pid() {
-  local pid
-  pid="$(cat "$pid_file" 2>/dev/null)" || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && echo "$pid"
-}
-
 print_env() {
   cat <<EOF
 export S3_ENDPOINT_URL=$endpoint
@@ -75,8 +70,8 @@ s3_request() { # METHOD PATH: a SigV4-signed request with curl; prints the HTTP 
 }
 
 start() {
-  if running_pid >/dev/null; then
-    log "already running (pid $(running_pid))"
+  if running_pid "$pid_file" >/dev/null; then
+    log "already running (pid $(running_pid "$pid_file"))"
     print_env
     return
   fi
@@ -101,7 +96,7 @@ EOF
   echo $! > "$pid_file"
   local status=""
   for _ in $(seq 60); do
-    running_pid >/dev/null || { tail -n 30 "$state/logs/weed.out" >&2; die "SeaweedFS exited (logs: $state/logs)"; }
+    running_pid "$pid_file" >/dev/null || { tail -n 30 "$state/logs/weed.out" >&2; die "SeaweedFS exited (logs: $state/logs)"; }
     status="$(s3_request GET / 2>/dev/null || true)"
     [ "$status" = 200 ] && break
     sleep 1
@@ -118,20 +113,7 @@ EOF
   print_env
 }
 
-stop() {
-  local pid
-  if ! pid="$(running_pid)"; then
-    log "not running"
-    return 0
-  fi
-  log "stopping pid $pid"
-  kill "$pid"
-  for _ in $(seq 30); do
-    kill -0 "$pid" 2>/dev/null || { rm -f "$pid_file"; return 0; }
-    sleep 1
-  done
-  die "pid $pid did not stop within 30s"
-}
+stop() { stop_pid "$pid_file" 30; }
 
 case "${1:-}" in
   start) start ;;
