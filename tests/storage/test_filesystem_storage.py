@@ -1,6 +1,5 @@
 """The filesystem backend through a real HTTP server that mounts its signed part and download URLs."""
 
-import base64
 import hashlib
 import io
 
@@ -9,18 +8,10 @@ import requests
 
 from storage.errors import IncompleteBody, InvalidPart, NoSuchUpload
 from storage.parts import PartPolicy
+from tests.storage.parts_http import put_part
 
 KEY = "partners/PTV/programmes/3/masters/0001/source"
 POLICY = PartPolicy(part_size=64 * 1024, min_part_size=1024)
-
-
-def _put(url: str, data: bytes, md5_of: bytes | None = None) -> requests.Response:
-    md5 = base64.b64encode(hashlib.md5(data if md5_of is None else md5_of).digest()).decode()
-    return requests.put(url, data=data, headers={"Content-MD5": md5}, timeout=10)
-
-
-def _part(data: bytes, plan, number: int) -> bytes:
-    return data[plan.offset_of(number) : plan.offset_of(number) + plan.size_of(number)]
 
 
 @pytest.fixture
@@ -31,7 +22,7 @@ def served(fs_storage, protocol_server):
 
 def test_a_body_that_does_not_match_its_md5_is_discarded(served):
     upload_id = served.create_multipart(KEY, "video/mp4")
-    response = _put(served.part_url(KEY, upload_id, 1, 60), b"changed bytes", md5_of=b"original bytes")
+    response = put_part(served.part_url(KEY, upload_id, 1, 60), b"changed bytes", md5_of=b"original bytes")
     assert response.status_code == 400 and response.json()["code"] == "checksum_mismatch"
     assert served.list_parts(KEY, upload_id) == []
     assert list((served.parts.root / upload_id).glob("*.tmp")) == []
@@ -45,21 +36,21 @@ def test_expired_and_tampered_urls_are_refused(fs_storage, protocol_server, cloc
     tampered = requests.put(url.replace("/1?", "/2?"), data=b"x", timeout=10)
     assert (tampered.status_code, tampered.json()["code"]) == (403, "signature_invalid")
     clock.offset = 31
-    expired = _put(url, b"part one")
+    expired = put_part(url, b"part one")
     assert (expired.status_code, expired.json()["code"]) == (403, "signature_expired")
     assert fs_storage.list_parts(KEY, upload_id) == []
-    assert _put(fs_storage.part_url(KEY, upload_id, 1, 30), b"part one").status_code == 200
+    assert put_part(fs_storage.part_url(KEY, upload_id, 1, 30), b"part one").status_code == 200
 
 
 def test_abort_frees_the_parts(served):
     upload_id = served.create_multipart(KEY, "video/mp4")
     url = served.part_url(KEY, upload_id, 1, 60)
-    assert _put(url, b"a" * 2048).status_code == 200
+    assert put_part(url, b"a" * 2048).status_code == 200
     served.abort_multipart(KEY, upload_id)
     assert not (served.parts.root / upload_id).exists()
     with pytest.raises(NoSuchUpload):
         served.list_parts(KEY, upload_id)
-    late = _put(url, b"a" * 2048)
+    late = put_part(url, b"a" * 2048)
     assert (late.status_code, late.json()["code"]) == (404, "upload_not_found")
     served.abort_multipart(KEY, upload_id)
 

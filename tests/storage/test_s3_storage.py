@@ -1,38 +1,23 @@
 """What only the S3 backend does (the shared behaviour is in test_storage_contract.py)."""
 
-import base64
-import hashlib
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-import requests
 
 from storage.errors import NoSuchUpload
 from storage.parts import MiB, PartPolicy
 from storage.s3 import S3Storage
+from tests.storage.parts_http import upload_parts
 
 KEY = "partners/CCTV/programmes/12/masters/0001/source"
 POLICY = PartPolicy(part_size=5 * MiB)  # moto enforces the 5 MiB minimum for all parts but the last
-
-
-def _put(url: str, data: bytes) -> requests.Response:
-    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
-    return requests.put(url, data=data, headers={"Content-MD5": md5}, timeout=30)
-
-
-def _upload_parts(storage, upload_id, data, plan, numbers=None):
-    for number in numbers or range(1, plan.count + 1):
-        offset = plan.offset_of(number)
-        response = _put(storage.part_url(KEY, upload_id, number, 600), data[offset : offset + plan.size_of(number)])
-        assert response.status_code == 200, response.text
-        assert response.headers["ETag"].strip('"') == hashlib.md5(data[offset : offset + plan.size_of(number)]).hexdigest()
 
 
 def test_abort_frees_the_parts(s3_storage, make_file):
     data = make_file(6 * MiB).read_bytes()
     plan = POLICY.plan(len(data))
     upload_id = s3_storage.create_multipart(KEY, "video/mp4")
-    _upload_parts(s3_storage, upload_id, data, plan, [1])
+    upload_parts(s3_storage, KEY, upload_id, data, plan, [1])
     s3_storage.abort_multipart(KEY, upload_id)
     with pytest.raises(NoSuchUpload):
         s3_storage.list_parts(KEY, upload_id)

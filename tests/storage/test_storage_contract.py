@@ -4,7 +4,6 @@ Runs on the filesystem store and on an S3 server (see ``store`` in conftest.py);
 that cannot do something has that case skipped with the reason, nothing else.
 """
 
-import base64
 import hashlib
 
 import pytest
@@ -14,36 +13,21 @@ from storage import ObjectInfo
 from storage.errors import ChecksumMismatch, InvalidKey, InvalidPart, NoSuchKey, NoSuchUpload, SizeMismatch
 from storage.integrity import check_parts
 from storage.parts import MiB, PartPolicy
+from tests.storage.parts_http import part_of, put_part, upload_parts
 
 KEY = "partners/CCTV/programmes/12/masters/0001/纪录片-سند.mxf"
 POLICY = PartPolicy(part_size=5 * MiB)  # S3's minimum for every part but the last
 
 
-def _put(url: str, data: bytes) -> requests.Response:
-    md5 = base64.b64encode(hashlib.md5(data).digest()).decode()
-    return requests.put(url, data=data, headers={"Content-MD5": md5}, timeout=30)
-
-
-def _part(data: bytes, plan, number: int) -> bytes:
-    return data[plan.offset_of(number) : plan.offset_of(number) + plan.size_of(number)]
-
-
-def _upload_parts(store, upload_id, data, plan, numbers=None):
-    for number in numbers or range(1, plan.count + 1):
-        response = _put(store.part_url(KEY, upload_id, number, 600), _part(data, plan, number))
-        assert response.status_code == 200, response.text
-        assert response.headers["ETag"].strip('"') == hashlib.md5(_part(data, plan, number)).hexdigest()
-
-
 def _md5s(data, plan):
-    return {n: hashlib.md5(_part(data, plan, n)).hexdigest() for n in range(1, plan.count + 1)}
+    return {n: hashlib.md5(part_of(data, plan, n)).hexdigest() for n in range(1, plan.count + 1)}
 
 
 def test_multipart_upload_end_to_end(store, make_file):
     data = make_file(11 * MiB).read_bytes()
     plan = POLICY.plan(len(data))
     upload_id = store.create_multipart(KEY, "application/mxf")
-    _upload_parts(store, upload_id, data, plan, [3, 1, 2])  # the order of arrival does not matter
+    upload_parts(store, KEY, upload_id, data, plan, [3, 1, 2])  # the order of arrival does not matter
 
     received = store.list_parts(KEY, upload_id)
     assert [(p.number, p.size) for p in received] == [(1, 5 * MiB), (2, 5 * MiB), (3, MiB)]
@@ -64,10 +48,10 @@ def test_a_changed_part_is_detected_and_nothing_is_completed(store, make_file):
     data = make_file(11 * MiB).read_bytes()
     plan = POLICY.plan(len(data))
     upload_id = store.create_multipart(KEY, "video/mp4")
-    _upload_parts(store, upload_id, data, plan, [1, 3])
-    changed = bytearray(_part(data, plan, 2))
+    upload_parts(store, KEY, upload_id, data, plan, [1, 3])
+    changed = bytearray(part_of(data, plan, 2))
     changed[1000] ^= 0xFF
-    assert _put(store.part_url(KEY, upload_id, 2, 600), bytes(changed)).status_code == 200
+    assert put_part(store.part_url(KEY, upload_id, 2, 600), bytes(changed)).status_code == 200
 
     with pytest.raises(ChecksumMismatch, match="parts 2 differ"):
         check_parts(plan, store.list_parts(KEY, upload_id), _md5s(data, plan))
@@ -79,10 +63,10 @@ def test_missing_parts_and_a_wrong_total_size_are_refused(store, make_file):
     data = make_file(11 * MiB).read_bytes()
     plan = POLICY.plan(len(data))
     upload_id = store.create_multipart(KEY, "video/mp4")
-    _upload_parts(store, upload_id, data, plan, [1, 2])
+    upload_parts(store, KEY, upload_id, data, plan, [1, 2])
     with pytest.raises(Exception, match="parts 3 of 3"):
         check_parts(plan, store.list_parts(KEY, upload_id))
-    _upload_parts(store, upload_id, data, plan, [3])
+    upload_parts(store, KEY, upload_id, data, plan, [3])
     with pytest.raises(SizeMismatch, match="part 3 is 1048576 bytes, expected 1048577"):
         check_parts(POLICY.plan(len(data) + 1), store.list_parts(KEY, upload_id))
 
@@ -91,7 +75,7 @@ def test_completing_with_a_wrong_etag_fails(store, make_file):
     data = make_file(6 * MiB).read_bytes()
     plan = POLICY.plan(len(data))
     upload_id = store.create_multipart(KEY, "video/mp4")
-    _upload_parts(store, upload_id, data, plan)
+    upload_parts(store, KEY, upload_id, data, plan)
     first, second = store.list_parts(KEY, upload_id)
     with pytest.raises(InvalidPart):
         store.complete_multipart(KEY, upload_id, [type(first)(1, first.size, "0" * 32), second])
@@ -101,7 +85,7 @@ def test_abort_frees_the_parts_and_may_be_repeated(store, make_file):
     data = make_file(6 * MiB).read_bytes()
     plan = POLICY.plan(len(data))
     upload_id = store.create_multipart(KEY, "video/mp4")
-    _upload_parts(store, upload_id, data, plan, [1])
+    upload_parts(store, KEY, upload_id, data, plan, [1])
     store.abort_multipart(KEY, upload_id)
     with pytest.raises(NoSuchUpload):
         store.list_parts(KEY, upload_id)
@@ -136,10 +120,10 @@ def test_signed_urls_expire(store, later, make_file):
     store.put_bytes(KEY + ".srt", b"1", "text/plain")
     download_url = store.download_url(KEY + ".srt", 1, "x.srt")
     later(3)
-    assert _put(part_url, data).status_code == 403
+    assert put_part(part_url, data).status_code == 403
     assert requests.get(download_url, timeout=10).status_code == 403
     assert store.list_parts(KEY, upload_id) == []
-    assert _put(store.part_url(KEY, upload_id, 1, 60), data).status_code == 200  # a fresh URL works
+    assert put_part(store.part_url(KEY, upload_id, 1, 60), data).status_code == 200  # a fresh URL works
 
 
 @pytest.mark.parametrize("key", ["", "/etc/passwd", "a/../../b", "a//b", "a\\b", "a/\x01/b", "./a"])
