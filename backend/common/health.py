@@ -1,8 +1,8 @@
 """Liveness and readiness: /healthz says the process answers, /readyz that its dependencies do."""
 
+import os
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 from django.db import connection
 from django.http import JsonResponse
@@ -19,10 +19,10 @@ def check_database() -> None:
 
 def check_broker() -> None:
     if app.conf.broker_write_url.startswith("filesystem"):
-        # The embedded broker is a folder: ready when the worker and the API can write to it.
-        for folder in app.conf.broker_transport_options.values():
-            if isinstance(folder, str):
-                Path(folder).mkdir(parents=True, exist_ok=True)
+        # The embedded broker is folders (made when Django starts): ready when this process can write to them.
+        for name, folder in app.conf.broker_transport_options.items():
+            if isinstance(folder, str) and not os.access(folder, os.W_OK):
+                raise RuntimeError(f"the broker's {name} is not writable")
         return
     with app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=2)

@@ -7,7 +7,6 @@ import pytest
 import requests
 
 from backend.audit.models import AuditEvent
-from backend.common.health import check_broker
 from backend.media import signals
 from backend.media.models import Asset, Upload
 from backend.storage import get_storage
@@ -120,7 +119,6 @@ def test_cli_uploads_to_s3_and_a_worker_task_verifies_the_sha256(s3_store, edito
 
 def test_a_real_worker_verifies_an_s3_upload_enqueued_on_completion(s3_store, settings, editor, programme, make_file,
                                                                      tmp_path, capsys, monkeypatch):
-    check_broker()  # the embedded broker's folders, as /readyz makes them
     worker = WorkerProcess(tmp_path / "worker.log").start()
     try:
         path = make_file(6 * MiB, name="Ночи Баку.mxf")
