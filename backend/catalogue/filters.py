@@ -11,7 +11,8 @@ class LanguageTagFormField(forms.CharField):
         try:
             return normalise_language_tag(value) if value else value
         except InvalidCode as exc:
-            raise forms.ValidationError(str(exc), code="invalid_language") from exc
+            # django-filter %-formats every message with its params: user text goes in params only.
+            raise forms.ValidationError("%(problem)s", code="invalid_language", params={"problem": str(exc)}) from exc
 
 
 class LanguageTagFilter(django_filters.CharFilter):
