@@ -6,17 +6,27 @@ _NTSC = {"23.976": Fraction(24000, 1001), "23.98": Fraction(24000, 1001), "29.97
          "47.952": Fraction(48000, 1001), "59.94": Fraction(60000, 1001)}
 
 
+# Film and television are timed at 23.976 to 120 frames per second; outside this range a
+# rate is a typing mistake (and a huge one would overflow float arithmetic below).
+MIN_FRAME_RATE, MAX_FRAME_RATE = 1, 300
+
+
 def parse_frame_rate(value: "str | float | int | Fraction") -> Fraction:
-    """``"25"``, ``29.97``, ``"30000/1001"`` → exact Fraction."""
+    """``"25"``, ``29.97``, ``"30000/1001"`` → exact Fraction; ValueError for anything else
+    (``"1/0"`` included) or outside MIN_FRAME_RATE..MAX_FRAME_RATE."""
     text = str(value).strip()
     if text in _NTSC:
         return _NTSC[text]
-    rate = Fraction(text).limit_denominator(1001)
+    try:
+        rate = Fraction(text)
+    except ZeroDivisionError:
+        raise ValueError(f"frame rate {value!r} divides by zero") from None
+    if not MIN_FRAME_RATE <= rate <= MAX_FRAME_RATE:
+        raise ValueError(f"frame rate must be between {MIN_FRAME_RATE} and {MAX_FRAME_RATE} per second, got {value!r}")
+    rate = rate.limit_denominator(1001)
     for ntsc in _NTSC.values():
         if abs(float(rate) - float(ntsc)) < 0.005:
             return ntsc
-    if rate <= 0:
-        raise ValueError(f"frame rate must be positive, got {value!r}")
     return rate
 
 

@@ -2,6 +2,7 @@ from rest_framework import serializers
 
 from backend.catalogue.fields import LanguageTagField
 from backend.subtitles.models import SubtitleTrack
+from subtitles import parse_frame_rate
 
 
 class SubtitleTrackSerializer(serializers.ModelSerializer):
@@ -37,6 +38,20 @@ class SubtitleIngestSerializer(serializers.Serializer):
         max_length=16, required=False, allow_blank=True, help_text="Rescale cues to this rate (23.976 ↔ 25)"
     )
     offset_ms = serializers.IntegerField(required=False, default=0, min_value=-86_400_000, max_value=86_400_000)
+
+    def _valid_rate(self, value: str) -> str:
+        if value:
+            try:
+                parse_frame_rate(value)
+            except ValueError as exc:
+                raise serializers.ValidationError(str(exc), code="invalid_frame_rate") from exc
+        return value
+
+    def validate_frame_rate(self, value: str) -> str:
+        return self._valid_rate(value)
+
+    def validate_target_frame_rate(self, value: str) -> str:
+        return self._valid_rate(value)
 
 
 class DownloadQuerySerializer(serializers.Serializer):
