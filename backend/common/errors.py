@@ -12,6 +12,14 @@ and the one exception handler below answers with it.
 import logging
 from typing import Any
 
+from django.conf import settings
+from django.core.exceptions import (
+    DisallowedHost,
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.http import Http404, JsonResponse
 from rest_framework import exceptions, status
@@ -102,8 +110,31 @@ def library_error(exc: Exception) -> DomainError | None:
     return error
 
 
+def django_error(exc: Exception) -> DomainError | None:
+    """The API error one of Django's request errors means, or None if ``exc`` is none of them.
+
+    Django raises these while reading the request (body too big, Host not allowed...) and
+    answers them with handler400; DRF lets them through its handler, so both come here."""
+    if isinstance(exc, RequestDataTooBig):
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        error = DomainError(f"The request body is over the {limit:,} byte limit; media and subtitle files "
+                            "over it go through uploads (POST /api/v1/programmes/{id}/uploads/).",
+                            code="request_too_large", limit=limit)
+        error.status_code = 413
+    elif isinstance(exc, DisallowedHost):
+        error = DomainError("The Host header names no host this server answers for (ALLOWED_HOSTS).",
+                            code="disallowed_host")
+    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        error = DomainError(str(exc), code="too_many_fields")
+    elif isinstance(exc, SuspiciousOperation):
+        error = DomainError("The request was refused as malformed.", code="bad_request")
+    else:
+        return None
+    return error
+
+
 def exception_handler(exc: Exception, context: dict) -> Response | None:
-    exc = library_error(exc) or exc
+    exc = library_error(exc) or django_error(exc) or exc
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     elif isinstance(exc, DjangoPermissionDenied):
@@ -123,9 +154,25 @@ def exception_handler(exc: Exception, context: dict) -> Response | None:
     return response
 
 
+# Django's own error views (set in backend/exchange/urls.py), for what never reaches DRF:
+# unknown URLs, a disallowed Host, a body over the limit read outside a DRF view, a crash.
+
+def json_error(status_code: int, code: str, detail: str, **extra: Any) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": detail, **extra}, status=status_code)
+
+
+def json_400(request, exception=None) -> JsonResponse:
+    error = django_error(exception) or DomainError("Bad request.", code="bad_request")
+    return json_error(error.status_code, error.get_codes(), str(error.detail), **error.extra)
+
+
+def json_403(request, exception=None) -> JsonResponse:
+    return json_error(403, "permission_denied", "You do not have permission to perform this action.")
+
+
 def json_404(request, exception=None) -> JsonResponse:
-    return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
+    return json_error(404, "not_found", "Not found.")
 
 
 def json_500(request) -> JsonResponse:
-    return JsonResponse({"code": "server_error", "detail": "Internal server error."}, status=500)
+    return json_error(500, "server_error", "Internal server error.")

@@ -48,5 +48,7 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
 ]
 
+handler400 = "backend.common.errors.json_400"
+handler403 = "backend.common.errors.json_403"
 handler404 = "backend.common.errors.json_404"
 handler500 = "backend.common.errors.json_500"
