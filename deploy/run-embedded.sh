@@ -14,5 +14,5 @@ worker=$!
 trap 'kill -TERM $worker 2>/dev/null; wait $worker 2>/dev/null' EXIT INT TERM
 
 echo "API on http://$HOST:$PORT/api/v1/ (docs at /api/docs/); worker pid $worker"
-"$BIN/gunicorn" backend.exchange.wsgi:application --bind "$HOST:$PORT" \
+"$BIN/gunicorn" backend.exchange.wsgi:application --config deploy/gunicorn.conf.py --bind "$HOST:$PORT" \
     --workers 2 --threads 4 --timeout 120 --access-logfile -

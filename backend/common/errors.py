@@ -95,6 +95,11 @@ def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
     return {"code": "invalid", "detail": prefix + first["detail"], "errors": errors}
 
 
+def validation_response(detail: dict) -> JsonResponse:
+    """A 400 in the validation shape for a check made before DRF's views run (query parameters)."""
+    return JsonResponse(_validation_body(exceptions.ValidationError(detail)), status=400)
+
+
 def library_error(exc: Exception) -> DomainError | None:
     """The API error a library error means, or None if ``exc`` is none of theirs."""
     status_and_detail = next((LIBRARY_ERRORS[cls] for cls in type(exc).__mro__ if cls in LIBRARY_ERRORS), None)

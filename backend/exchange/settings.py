@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "backend.common.query.QueryParameterMiddleware",
 ]
 
 ROOT_URLCONF = "backend.exchange.urls"
@@ -134,7 +135,7 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 25,
     "DEFAULT_FILTER_BACKENDS": [
         "django_filters.rest_framework.DjangoFilterBackend",
-        "rest_framework.filters.OrderingFilter",
+        "backend.common.filters.OrderingFilter",
     ],
     "DEFAULT_PARSER_CLASSES": [
         "backend.common.parsers.JSONParser",
@@ -175,7 +176,14 @@ SPECTACULAR_SETTINGS = {
         "ProgrammeKindEnum": "backend.catalogue.models.Programme.Kind",
         "AssetKindEnum": "backend.media.models.Asset.Kind",
         "SubtitleKindEnum": "backend.subtitles.models.SubtitleTrack.Kind",
+        "LicenceStateEnum": "backend.licensing.models.Licence.State",
+        "LicenceRequestStateEnum": "backend.licensing.models.LicenceRequest.State",
     },
+    # Every operation declares the error responses it can answer (backend/common/schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "backend.common.schema.add_error_responses",
+    ],
 }
 
 # Celery. The embedded broker is kombu's filesystem transport: no server, and queued
