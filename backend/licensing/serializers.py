@@ -83,8 +83,9 @@ class LicenceRequestSerializer(RightsSerializer):
     programme = RequestableProgrammeField(help_text="One programme per request")
     owner = serializers.SlugRelatedField(source="programme.owner", slug_field="code", read_only=True)
     requester = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+    # Null once the user is deleted (and decided_by until a decision).
+    requested_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
+    decided_by = serializers.SlugRelatedField(slug_field="username", read_only=True, allow_null=True)
     licence = serializers.SerializerMethodField(help_text="The licence granted, once approved")
     offer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True,
                                                help_text="The offer the request fitted when made")

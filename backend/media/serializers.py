@@ -43,7 +43,10 @@ class UploadCompleteSerializer(serializers.Serializer):
 
 
 class AssetSerializer(serializers.ModelSerializer):
-    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None)
+    # Null for what the pipeline made, and once the user is deleted.
+    created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
+    # Blank on assets without a role (only audio tracks have one).
+    role = serializers.ChoiceField(choices=Asset.Role.choices, read_only=True, allow_blank=True)
     sha256_verified = serializers.BooleanField(read_only=True)
 
     class Meta:

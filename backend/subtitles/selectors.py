@@ -1,5 +1,7 @@
 """Who may fetch which subtitle tracks: the owner, and licensees for their licensed languages."""
 
+import uuid
+
 from django.db.models import QuerySet
 
 from backend.catalogue.models import Programme
@@ -22,7 +24,11 @@ def fetchable_tracks(partner: Partner, programme: Programme) -> QuerySet[Subtitl
 
 
 def track_for(partner: Partner, track_id) -> SubtitleTrack | None:
-    """The track if the partner may fetch it; None (→ 404) otherwise."""
+    """The track if the partner may fetch it; None (→ 404) otherwise, and for an id that is no UUID."""
+    try:
+        track_id = uuid.UUID(str(track_id))
+    except ValueError:
+        return None
     track = SubtitleTrack.objects.select_related("programme__owner").filter(pk=track_id).first()
     if track is None:
         return None
