@@ -4,6 +4,7 @@ response is one the schema declares (status code, content type and body)."""
 
 import collections
 import json
+import os
 
 import pytest
 import schemathesis
@@ -20,7 +21,8 @@ from schemathesis.specs.openapi.checks import (
 
 pytestmark = pytest.mark.slow
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
-EXAMPLES_PER_MODE = 4  # per operation, once with valid and once with invalid data
+# Per operation, with valid and again with invalid data: bounded for CI; FUZZ_EXAMPLES=100 digs deeper.
+EXAMPLES_PER_MODE = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 FUZZ = settings(max_examples=EXAMPLES_PER_MODE, deadline=None, derandomize=True, database=None,
                 phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
 
