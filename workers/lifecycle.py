@@ -9,7 +9,6 @@ import logging
 import os
 
 from celery import bootsteps, signals
-from celery.worker import state
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
@@ -19,8 +18,6 @@ from backend.media import pipeline
 from workers.celery import app
 
 log = logging.getLogger(__name__)
-
-HANDED_BACK_TASKS = {"media.process_asset"}
 
 
 class WorkerHeartbeatStep(bootsteps.StartStopStep):
@@ -67,14 +64,14 @@ def clear_scratch(**kwargs) -> None:
 
 
 @signals.worker_shutting_down.connect
-def hand_back_running_jobs(sig=None, how=None, **kwargs) -> None:
-    """On a cold shutdown the pool is killed with its ffmpeg: put the assets back in the queue first."""
+def hand_back_running_jobs(sender=None, how=None, **kwargs) -> None:
+    """On a cold shutdown the pool is killed with its ffmpeg: put its assets back in the queue first."""
     if how != "Cold":
         return
-    for request in list(state.active_requests):
-        if request.name in HANDED_BACK_TASKS and request.args:
-            try:
-                pipeline.hand_back(request.args[0], f"the worker {request.hostname} was stopped; queued again",
-                                   count_attempt=False)
-            except Exception:  # the heartbeat rule takes it up instead
-                log.exception("could not hand %s back to the queue", request.args[0])
+    try:
+        handed_back = pipeline.hand_back_worker(sender)
+    except Exception:  # the database is away: the heartbeat rule takes them up instead
+        log.exception("could not hand this worker's jobs back to the queue")
+        return
+    if handed_back:
+        log.info("handed %d running job(s) back to the queue", handed_back)

@@ -63,6 +63,7 @@ class Asset(models.Model):
     heartbeat_at = models.DateTimeField(null=True, blank=True)
     # When processing was last sent to a queue (empty: never, or taken up since by a worker).
     queued_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True, help_text="The worker that last took it up (hostname)")
 
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag (audio, subtitles)")
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)

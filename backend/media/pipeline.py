@@ -98,10 +98,10 @@ def abandoned() -> Q:
     return Q(state__in=[Asset.State.PROBING, Asset.State.TRANSCODING]) & silent
 
 
-def process(asset_id) -> str:
-    """Run the whole pipeline for one source asset. Returns the final state, or "busy" when
-    another worker is on it (a duplicate delivery): only one worker runs an asset at a time."""
-    if not _claim(asset_id):
+def process(asset_id, worker: str = "") -> str:
+    """Run the whole pipeline for one source asset on ``worker`` (its hostname). Returns the final
+    state, or "busy" when another worker is on it (a duplicate delivery): one worker at a time."""
+    if not _claim(asset_id, worker):
         state = Asset.objects.filter(pk=asset_id).values_list("state", flat=True).first()
         return "busy" if state in (Asset.State.PROBING, Asset.State.TRANSCODING) else (state or "missing")
     source = Asset.objects.select_related("programme__owner").get(pk=asset_id)
@@ -118,14 +118,14 @@ def process(asset_id) -> str:
         shutil.rmtree(workdir, ignore_errors=True)
 
 
-def _claim(asset_id) -> bool:
+def _claim(asset_id, worker: str) -> bool:
     """Take the asset for this worker: waiting in the queue, or abandoned by a worker gone silent."""
     with transaction.atomic():
         claimable = Q(state=Asset.State.UPLOADED) | abandoned()
         asset = Asset.objects.select_for_update().filter(claimable, pk=asset_id).first()
         if asset is None:
             return False
-        Asset.objects.filter(pk=asset_id).update(heartbeat_at=timezone.now(), queued_at=None,
+        Asset.objects.filter(pk=asset_id).update(heartbeat_at=timezone.now(), queued_at=None, worker=worker,
                                                  attempts=F("attempts") + 1)
     return True
 
@@ -173,6 +173,13 @@ def hand_back(asset_id, reason: str, requeue: bool = True, count_attempt: bool =
         if requeue:
             signals.notify_uploaded(asset.pk)
     return True
+
+
+def hand_back_worker(worker: str) -> int:
+    """Hand back every step ``worker`` is running (it is being stopped). Returns how many."""
+    running = Asset.objects.filter(worker=worker, state__in=[Asset.State.PROBING, Asset.State.TRANSCODING])
+    return sum(hand_back(pk, f"the worker {worker} was stopped; queued again", count_attempt=False)
+               for pk in running.values_list("pk", flat=True))
 
 
 def sweep_scratch(work_dir: str | None = None) -> int:

@@ -47,7 +47,7 @@ def _give_up(asset_id: str, reason: str) -> str:
 def process_asset(self, asset_id: str) -> str:
     """Probe, transcode, QC and thumbnail one source. Safe to run again: outputs are overwritten."""
     try:
-        return pipeline.process(asset_id)
+        return pipeline.process(asset_id, worker=self.request.hostname or "")
     except (StorageError, OperationalError) as error:  # the store or the database, not the media
         attempts = Asset.objects.values_list("attempts", flat=True).get(pk=asset_id)
         if attempts >= settings.MEDIA_MAX_ATTEMPTS:
