@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -65,6 +66,10 @@ class WorkerProcess:
                                         cwd=settings.BASE_DIR, start_new_session=True)
         self.wait_for_log("ready.", timeout)
         return self
+
+    @property
+    def hostname(self) -> str:
+        return socket.gethostname()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
