@@ -1,7 +1,7 @@
 """Coalesced indexing: catalogue changes mark programmes; one run indexes everything marked in bulk.
 
 Repeated edits of a programme before a run index it once, and a flood of edits costs one bulk
-request per run instead of one task each. Drafts that were never published mark nothing (the
+request per run instead of one task each: at most one run waits in the queue (IndexRun). Drafts that were never published mark nothing (the
 index never held them); a programme that was published once is marked on every change, so
 unpublishing removes it.
 """
@@ -17,7 +17,7 @@ from django.utils import timezone
 from backend.catalogue.models import Programme
 from backend.search.documents import indexable_programmes, programme_document
 from backend.search.engine import search_backend
-from backend.search.models import PendingIndex
+from backend.search.models import IndexRun, PendingIndex
 
 log = logging.getLogger(__name__)
 
@@ -30,24 +30,24 @@ def needs_indexing(programme_id: uuid.UUID | str) -> bool:
 
 
 def mark(programme_id: uuid.UUID | str) -> bool:
-    """Mark a programme for the next run. True when no run was pending (the caller starts one).
+    """Mark a programme for the next run. True when the caller must queue a run (none is queued).
 
-    Called after the change commits. Marking first and then looking at the other rows means
-    a run that is finishing either sees this row or has not yet removed the rows seen here.
+    Called after the change commits: the row is committed before the flag is looked at, so a
+    run that has not yet started (flag still true) will see it.
     """
     now = timezone.now()
-    updated = PendingIndex.objects.filter(programme_id=programme_id).update(marked_at=now)
-    if updated:
-        return False
-    try:
-        PendingIndex.objects.create(programme_id=programme_id, marked_at=now)
-    except IntegrityError:  # marked by a concurrent change meanwhile
-        return False
-    return PendingIndex.objects.count() == 1
+    if not PendingIndex.objects.filter(programme_id=programme_id).update(marked_at=now):
+        try:
+            PendingIndex.objects.create(programme_id=programme_id, marked_at=now)
+        except IntegrityError:  # marked by a concurrent change meanwhile
+            pass
+    IndexRun.objects.get_or_create(pk=1)
+    return IndexRun.objects.filter(pk=1, scheduled=False).update(scheduled=True) == 1
 
 
 def run() -> dict[str, int]:
     """Index or remove every marked programme, in bulk batches, until nothing is marked."""
+    IndexRun.objects.filter(pk=1).update(scheduled=False)  # changes from now on queue another run
     totals = {"indexed": 0, "removed": 0, "failed": 0}
     while True:
         batch = list(PendingIndex.objects.order_by("marked_at")[:BATCH_SIZE])

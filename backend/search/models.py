@@ -15,3 +15,17 @@ class PendingIndex(models.Model):
 
     def __str__(self) -> str:
         return f"pending index of {self.programme_id}"
+
+
+class IndexRun(models.Model):
+    """One row: whether an indexing run is queued and not yet started.
+
+    A change that marks a programme queues a run only when it flips ``scheduled`` to true; a
+    run flips it back before it takes the marked rows. However many changes arrive at once,
+    at most one run waits in the queue, and no mark is left without a run after it.
+    """
+
+    scheduled = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return "indexing run " + ("queued" if self.scheduled else "idle")

@@ -1,7 +1,7 @@
 """Catalogue changes reach the search index through Celery, after the transaction commits.
 
-A change marks the programme (backend.search.indexing); only the first mark while none is
-pending enqueues a run, which then takes everything marked in one bulk request.
+A change marks the programme (backend.search.indexing) and queues a run unless one is queued
+already; the run takes everything marked in bulk.
 """
 
 from django.dispatch import receiver
