@@ -19,6 +19,7 @@ from __future__ import annotations
 import os
 import re
 import resource
+import shutil
 import signal
 import subprocess
 from dataclasses import dataclass
@@ -191,9 +192,15 @@ def flatten(options: dict[str, str]) -> list[str]:
     return [item for key, value in options.items() for item in (f"-{key}", value)]
 
 
+# util-linux's setpriv sets the parent-death signal (prctl PR_SET_PDEATHSIG) and then execs the
+# command: ffmpeg is killed when the process that started it dies, even by SIGKILL, without
+# a preexec_fn (unsafe in a process that runs threads). Linux only; elsewhere it is left out.
+_DIE_WITH_PARENT = ["setpriv", "--pdeathsig", "KILL", "--"] if shutil.which("setpriv") else []
+
+
 def popen(args: list[str], limits: Limits, **kwargs) -> subprocess.Popen:
-    """Start ffmpeg/ffprobe in its own session with the output file size limit applied."""
-    process = subprocess.Popen(args, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
+    """Start ffmpeg/ffprobe in its own session, dying with its parent, with the output file size limit applied."""
+    process = subprocess.Popen(_DIE_WITH_PARENT + args, stdin=subprocess.DEVNULL, start_new_session=True, **kwargs)
     # Set from the parent (no preexec_fn: unsafe when the worker runs threads).  A write
     # past the limit raises SIGXFSZ, which Popen has restored to its default: terminate.
     limit = limits.max_output_file_bytes

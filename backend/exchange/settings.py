@@ -186,20 +186,18 @@ SPECTACULAR_SETTINGS = {
     ],
 }
 
-# Celery. The embedded broker is kombu's filesystem transport: no server, and queued
-# messages are files that survive restarts.
-CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "filesystem://")
-BROKER_DIR = DATA_DIR / "broker"
+# Celery. The embedded broker is a SQLite file (workers/broker.py): no server, queued
+# messages are rows that survive restarts, and it keeps up (>= 100 tasks/s; bench/queues.py).
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", f"sqlite:///{DATA_DIR / 'broker.sqlite3'}")
+# How often an idle worker looks at its queues (the embedded broker is polled; Redis is not).
 CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {
-        "data_folder_in": str(BROKER_DIR / "queue"),
-        "data_folder_out": str(BROKER_DIR / "queue"),
-        "control_folder": str(BROKER_DIR / "control"),
-        "store_processed": False,
-    }
-    if CELERY_BROKER_URL.startswith("filesystem")
+    {"polling_interval": float(os.environ.get("BROKER_POLLING_INTERVAL", "0.05"))}
+    if CELERY_BROKER_URL.startswith("sqlite")
     else {}
 )
+# Each worker writes its queues here every few seconds; /readyz says which queues nobody consumes.
+WORKER_HEARTBEAT_SECONDS = float(os.environ.get("WORKER_HEARTBEAT_SECONDS", "5"))
+WORKER_HEARTBEAT_MISSED = 3  # heartbeats missed before a worker counts as gone
 
 # Licensing: licence states are refreshed, and expiry notices sent, by a periodic task.
 LICENSING_EXPIRY_NOTICE_DAYS = int(os.environ.get("LICENSING_EXPIRY_NOTICE_DAYS", "30"))
@@ -213,7 +211,9 @@ WEBHOOK_ALLOW_PRIVATE_NETWORKS = env_bool("WEBHOOK_ALLOW_PRIVATE_NETWORKS", Fals
 CELERY_BEAT_SCHEDULE = {
     "licensing-refresh-licence-states": {"task": "licensing.refresh_licence_states", "schedule": 3600.0},
     "media-cleanup-abandoned-uploads": {"task": "media.cleanup_abandoned_uploads", "schedule": 3600.0},
-    "media-sweep-stale-assets": {"task": "media.sweep_stale_assets", "schedule": 300.0},
+    "media-sweep-stale-assets": {"task": "media.sweep_stale_assets", "schedule": 15.0},
+    # Marks left by a run that gave up (search down for long) are taken up again.
+    "search-index-pending": {"task": "search.index_pending", "schedule": 60.0},
 }
 
 # Object storage (uploads, renditions, subtitles): one store, built like an entry of Django's
@@ -286,8 +286,10 @@ MEDIA_LIMITS = {
 # The partners' delivery spec QC checks against (media.delivery.PROFILES).
 MEDIA_DELIVERY_PROFILE = os.environ.get("MEDIA_DELIVERY_PROFILE", "hd-exchange")
 MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or None  # None: the system's temporary directory
-# A step whose worker has shown no progress for this long is retried (or failed after the last attempt).
-MEDIA_STALE_AFTER = int(os.environ.get("MEDIA_STALE_AFTER", "900"))
+# A running step writes a heartbeat on its asset every MEDIA_HEARTBEAT_SECONDS; after
+# MEDIA_STALE_HEARTBEATS missed ones the sweeper (every 15 s) takes it up again (worker killed).
+MEDIA_HEARTBEAT_SECONDS = float(os.environ.get("MEDIA_HEARTBEAT_SECONDS", "5"))
+MEDIA_STALE_HEARTBEATS = int(os.environ.get("MEDIA_STALE_HEARTBEATS", "6"))
 MEDIA_MAX_ATTEMPTS = int(os.environ.get("MEDIA_MAX_ATTEMPTS", "3"))
 # Long enough to watch a programme; each playlist request re-checks the partner's access.
 PLAYBACK_URL_EXPIRY = int(os.environ.get("PLAYBACK_URL_EXPIRY", str(6 * 3600)))

@@ -61,6 +61,9 @@ class Asset(models.Model):
     state_changed_at = models.DateTimeField(auto_now_add=True)
     # Touched while a worker makes progress; the sweeper retries work whose heartbeat stopped.
     heartbeat_at = models.DateTimeField(null=True, blank=True)
+    # When processing was last sent to a queue (empty: never, or taken up since by a worker).
+    queued_at = models.DateTimeField(null=True, blank=True)
+    worker = models.CharField(max_length=255, blank=True, help_text="The worker that last took it up (hostname)")
 
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag (audio, subtitles)")
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
@@ -90,9 +93,11 @@ class Asset(models.Model):
 # reprocessed (back to uploaded); a ready one too, when the pipeline's settings change.
 ASSET_TRANSITIONS: dict[str, frozenset[str]] = {
     Asset.State.UPLOADED: frozenset({Asset.State.PROBING, Asset.State.FAILED, Asset.State.CANCELLED}),
-    Asset.State.PROBING: frozenset({Asset.State.TRANSCODING, Asset.State.READY, Asset.State.FAILED, Asset.State.CANCELLED}),
-    # A retried attempt (worker lost, store unreachable) starts over with probing.
-    Asset.State.TRANSCODING: frozenset({Asset.State.PROBING, Asset.State.READY, Asset.State.FAILED, Asset.State.CANCELLED}),
+    # Work handed back to the queue (worker lost or stopped, store unreachable) is uploaded again.
+    Asset.State.PROBING: frozenset({Asset.State.UPLOADED, Asset.State.TRANSCODING, Asset.State.READY,
+                                    Asset.State.FAILED, Asset.State.CANCELLED}),
+    Asset.State.TRANSCODING: frozenset({Asset.State.UPLOADED, Asset.State.PROBING, Asset.State.READY,
+                                        Asset.State.FAILED, Asset.State.CANCELLED}),
     Asset.State.READY: frozenset({Asset.State.UPLOADED}),
     Asset.State.FAILED: frozenset({Asset.State.UPLOADED}),
     Asset.State.CANCELLED: frozenset({Asset.State.UPLOADED}),

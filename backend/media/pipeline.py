@@ -8,13 +8,17 @@ own files and re-registers the same derived assets.
 from __future__ import annotations
 
 import mimetypes
+import os
 import shutil
 import tempfile
+import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import transaction
+from django.db import close_old_connections, connection, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.catalogue import signals as catalogue_signals
@@ -33,6 +37,9 @@ from media.transcode import TranscodeResult, transcode
 
 PROGRESS_INTERVAL = 1.0  # seconds between progress writes
 CANCEL_INTERVAL = 2.0  # seconds between looks at the asset's state
+# Scratch folders are named for the worker process that made them, so a starting worker can
+# remove those of processes that are gone (killed) without touching its neighbours'.
+SCRATCH_PREFIX = "exchange-pipeline-"
 
 
 class Cancelled(Exception):
@@ -69,7 +76,7 @@ class ProgressReporter:
         if now - self.written_at >= PROGRESS_INTERVAL:
             self.written_at = now
             value = self.low + round((self.high - self.low) * min(max(percent, 0.0), 100.0) / 100)
-            Asset.objects.filter(pk=self.asset_id).update(progress=value, heartbeat_at=timezone.now())
+            Asset.objects.filter(pk=self.asset_id).update(progress=value)
 
     def cancelled(self) -> bool:
         now = time.monotonic()
@@ -79,16 +86,29 @@ class ProgressReporter:
         return Asset.objects.filter(pk=self.asset_id, state=Asset.State.CANCELLED).exists()
 
 
-def process(asset_id) -> str:
-    """Run the whole pipeline for one source asset. Returns the final state."""
-    source = Asset.objects.select_related("programme__owner").filter(pk=asset_id).first()
-    if source is None:
-        return "missing"  # deleted meanwhile (with its programme): nothing to do
-    if source.state not in (Asset.State.UPLOADED, Asset.State.PROBING, Asset.State.TRANSCODING):
-        return source.state  # done, failed or cancelled meanwhile: nothing to do
-    workdir = Path(tempfile.mkdtemp(prefix="exchange-pipeline-", dir=settings.MEDIA_WORK_DIR))
+def stale_after() -> timedelta:
+    """How long a running step may go without a heartbeat before it counts as abandoned."""
+    return timedelta(seconds=settings.MEDIA_HEARTBEAT_SECONDS * settings.MEDIA_STALE_HEARTBEATS)
+
+
+def abandoned() -> Q:
+    """Assets in a processing step whose worker stopped writing heartbeats (killed, machine lost)."""
+    cutoff = timezone.now() - stale_after()
+    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, state_changed_at__lt=cutoff)
+    return Q(state__in=[Asset.State.PROBING, Asset.State.TRANSCODING]) & silent
+
+
+def process(asset_id, worker: str = "") -> str:
+    """Run the whole pipeline for one source asset on ``worker`` (its hostname). Returns the final
+    state, or "busy" when another worker is on it (a duplicate delivery): one worker at a time."""
+    if not _claim(asset_id, worker):
+        state = Asset.objects.filter(pk=asset_id).values_list("state", flat=True).first()
+        return "busy" if state in (Asset.State.PROBING, Asset.State.TRANSCODING) else (state or "missing")
+    source = Asset.objects.select_related("programme__owner").get(pk=asset_id)
+    workdir = Path(tempfile.mkdtemp(prefix=f"{SCRATCH_PREFIX}{os.getpid()}-", dir=settings.MEDIA_WORK_DIR))
     try:
-        return _run(source, workdir)
+        with Heartbeat(source.pk):
+            return _run(source, workdir)
     except (Cancelled, TranscodeCancelled):
         return Asset.State.CANCELLED
     except MediaError as error:
@@ -96,6 +116,91 @@ def process(asset_id) -> str:
         return Asset.State.FAILED
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _claim(asset_id, worker: str) -> bool:
+    """Take the asset for this worker: waiting in the queue, or abandoned by a worker gone silent."""
+    with transaction.atomic():
+        claimable = Q(state=Asset.State.UPLOADED) | abandoned()
+        asset = Asset.objects.select_for_update().filter(claimable, pk=asset_id).first()
+        if asset is None:
+            return False
+        Asset.objects.filter(pk=asset_id).update(heartbeat_at=timezone.now(), queued_at=None, worker=worker,
+                                                 attempts=F("attempts") + 1)
+    return True
+
+
+class Heartbeat:
+    """Writes ``heartbeat_at`` on the asset every MEDIA_HEARTBEAT_SECONDS while the step runs,
+    whatever it is doing (downloading, ffmpeg, uploading), from a thread of its own."""
+
+    def __init__(self, asset_id):
+        self.asset_id = asset_id
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{asset_id}", daemon=True)
+
+    def __enter__(self) -> "Heartbeat":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.stopped.set()
+        self.thread.join(timeout=10)
+
+    def _beat(self) -> None:
+        try:
+            while not self.stopped.wait(settings.MEDIA_HEARTBEAT_SECONDS):
+                try:
+                    Asset.objects.filter(pk=self.asset_id).update(heartbeat_at=timezone.now())
+                except Exception:  # the database is briefly away: the next beat tries again
+                    close_old_connections()
+        finally:
+            connection.close()  # this thread's own connection
+
+
+def hand_back(asset_id, reason: str, requeue: bool = True, count_attempt: bool = True) -> bool:
+    """Return a step that stopped before its end to the queue: the asset is ``uploaded`` again
+    with the reason, and (``requeue``) announced again, which enqueues it. False if it ended."""
+    with transaction.atomic():
+        asset = Asset.objects.select_for_update().filter(pk=asset_id).first()
+        if asset is None or asset.state not in (Asset.State.UPLOADED, Asset.State.PROBING, Asset.State.TRANSCODING):
+            return False
+        assets.set_state(asset, Asset.State.UPLOADED, reason=reason, progress=0)
+        update = {"heartbeat_at": None, "queued_at": timezone.now()}
+        if not count_attempt:
+            update["attempts"] = F("attempts") - 1 if asset.attempts else 0
+        Asset.objects.filter(pk=asset_id).update(**update)
+        if requeue:
+            signals.notify_uploaded(asset.pk)
+    return True
+
+
+def hand_back_worker(worker: str) -> int:
+    """Hand back every step ``worker`` is running (it is being stopped). Returns how many."""
+    running = Asset.objects.filter(worker=worker, state__in=[Asset.State.PROBING, Asset.State.TRANSCODING])
+    return sum(hand_back(pk, f"the worker {worker} was stopped; queued again", count_attempt=False)
+               for pk in running.values_list("pk", flat=True))
+
+
+def sweep_scratch(work_dir: str | None = None) -> int:
+    """Remove the scratch folders of worker processes that no longer run. Returns how many."""
+    removed = 0
+    for folder in Path(work_dir or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        owner = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
+        if folder.is_dir() and not (owner.isdigit() and _running(int(owner))):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+    return removed
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
 
 
 def _run(source: Asset, workdir: Path) -> str:
@@ -136,7 +241,6 @@ def _move(asset_id, state: str, progress: int) -> None:
             raise Cancelled()
         if asset.state != state:
             assets.set_state(asset, state, progress=progress)
-        Asset.objects.filter(pk=asset_id).update(heartbeat_at=timezone.now())
 
 
 def _state(asset_id) -> str:
@@ -180,7 +284,6 @@ def _store_outputs(source: Asset, outputs: Path, result: TranscodeResult, thumbn
     prefix = derived_prefix(source)
     for path in sorted(p for p in outputs.rglob("*") if p.is_file() and "qc" not in p.relative_to(outputs).parts):
         storage.put_file(prefix + path.relative_to(outputs).as_posix(), path, _content_type(path))
-        Asset.objects.filter(pk=source.pk).update(heartbeat_at=timezone.now())
 
     def derived(kind: str, path: Path, **fields) -> Asset:
         key = prefix + path.relative_to(outputs).as_posix()

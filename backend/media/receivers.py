@@ -1,8 +1,10 @@
 """Stored sources reach the workers through Celery, after the transaction that recorded them commits."""
 
 from django.dispatch import receiver
+from django.utils import timezone
 
 from backend.media import signals
+from backend.media.models import Asset
 from workers.tasks import media as tasks
 
 
@@ -14,3 +16,5 @@ def enqueue_checksum(sender, asset_id, **kwargs) -> None:
 @receiver(signals.asset_uploaded)
 def enqueue_pipeline(sender, asset_id, **kwargs) -> None:
     tasks.process_asset.delay(str(asset_id))
+    # Sent: the asset shows it waits in the queue (a worker's claim clears it).
+    Asset.objects.filter(pk=asset_id, state=Asset.State.UPLOADED).update(queued_at=timezone.now())

@@ -1,6 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from backend.common.health import task_queue
 from backend.media.models import Asset, Upload
 from backend.media.uploads import Transfer
 
@@ -42,21 +43,42 @@ class UploadCompleteSerializer(serializers.Serializer):
         return None if parts is None else {part["number"]: part["md5"].lower() for part in parts}
 
 
+class AssetQueueSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(["queued"], help_text="Sent to a queue, waiting for a worker to take it up")
+    queued_at = serializers.DateTimeField()
+    name = serializers.CharField(help_text="The queue it waits in (media.long: transcodes)")
+    depth = serializers.IntegerField(allow_null=True, help_text="Jobs waiting in that queue, this one included")
+    workers = serializers.IntegerField(allow_null=True, help_text="Live workers consuming that queue (0: none runs)")
+
+
 class AssetSerializer(serializers.ModelSerializer):
     # Null for what the pipeline made, and once the user is deleted.
     created_by = serializers.CharField(source="created_by.username", read_only=True, default=None, allow_null=True)
     # Blank on assets without a role (only audio tracks have one).
     role = serializers.ChoiceField(choices=Asset.Role.choices, read_only=True, allow_blank=True)
     sha256_verified = serializers.BooleanField(read_only=True)
+    queue = serializers.SerializerMethodField(
+        help_text="While an uploaded source waits for a worker: where it waits and how busy that queue is; else null"
+    )
 
     class Meta:
         model = Asset
         fields = [
             "id", "programme", "kind", "parent", "original_filename", "content_type", "size", "sha256",
             "sha256_verified", "state", "state_reason", "progress", "attempts", "state_changed_at", "language",
-            "role", "technical", "qc_report", "created_by", "created_at",
+            "role", "technical", "qc_report", "created_by", "created_at", "queue",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(AssetQueueSerializer(allow_null=True))
+    def get_queue(self, asset: Asset) -> dict | None:
+        if asset.state != Asset.State.UPLOADED or asset.queued_at is None:
+            return None
+        try:
+            queue = task_queue("media.process_asset")
+        except Exception:  # the broker is away: say where it waits, not how busy
+            queue = {"name": None, "depth": None, "workers": None}
+        return {"status": "queued", "queued_at": asset.queued_at, **queue}
 
 
 class PartTargetSerializer(serializers.Serializer):

@@ -86,32 +86,4 @@ def test_upload_to_playable_hls_with_subtitles(live_server, settings, monkeypatc
         worker.stop()
 
 
-def test_a_worker_killed_mid_transcode_leaves_the_asset_retried_not_stuck(transactional_db, settings, monkeypatch,
-                                                                         documentary, fast_media, tmp_path):
-    from backend.media.models import Asset
-    from tests.backend.media.conftest import ffmpeg, store_source
-    from workers.tasks import media as tasks
-
-    for name, value in fast_media.items():
-        monkeypatch.setenv(name, value)
-    clip = tmp_path / "long.mp4"
-    ffmpeg("-f", "lavfi", "-i", "testsrc2=s=640x360:r=25:d=90", "-f", "lavfi", "-i", "sine=d=90",
-           "-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", str(clip))
-    source = store_source(documentary, clip)
-    tasks.process_asset.delay(str(source.pk))
-
-    worker = WorkerProcess(tmp_path / "worker.log").start()
-    try:
-        wait_for(lambda: Asset.objects.get(pk=source.pk).progress > 10, 120, "the transcode to make progress")
-        worker.kill()  # its ffmpeg, in a session of its own, dies of the broken progress pipe
-        assert Asset.objects.get(pk=source.pk).state == Asset.State.TRANSCODING  # as the crash left it
-
-        settings.MEDIA_STALE_AFTER = 0  # the heartbeat has stopped: the sweeper takes it up again
-        time.sleep(1)
-        assert tasks.sweep_stale_assets() == 1
-        worker = WorkerProcess(tmp_path / "worker-2.log").start()
-        asset = wait_for(lambda: Asset.objects.filter(pk=source.pk, state=Asset.State.READY).first(), 240,
-                         "the retried transcode")
-        assert asset.attempts == 2 and asset.derivatives.filter(kind=Asset.Kind.HLS).exists()
-    finally:
-        worker.stop()
+# A worker killed or stopped mid-transcode: tests/workers/test_recovery.py.

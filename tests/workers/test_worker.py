@@ -26,9 +26,9 @@ def test_publishing_reaches_the_search_index_through_the_worker(worker_process, 
     _, admin, _ = partners.create_partner(code="PTV", name="PTV", country="PK", admin_username="ptv-admin")
     programme = services.create_programme(admin, {"title": {"ur": "شاہراہ قراقرم", "zh-Hans": "喀喇昆仑公路"},
                                                   "original_language": "ur"})
-    services.publish(admin, programme)  # enqueues catalogue.index_programme after the commit
-    worker_process.start().wait_for_log("succeeded", timeout=60)
-    worker_process.wait_for_log("'indexed'")
+    services.publish(admin, programme)  # marks it and enqueues search.index_pending after the commit
+    worker_process.start().wait_for_log("search.index_pending", timeout=60)
+    worker_process.wait_for_log("'indexed': 1")
 
     hits = search_backend().search(SearchQuery(text="公路")).hits
     assert [hit.id for hit in hits] == [str(programme.pk)]

@@ -2,6 +2,7 @@
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -9,6 +10,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+
+from workers.queues import QUEUES
 
 
 def database_url() -> str:
@@ -29,8 +32,12 @@ def storage_environment(config: dict) -> dict[str, str]:
 
 
 class WorkerProcess:
-    def __init__(self, log_path: Path):
-        self.log_path = log_path
+    """A worker consuming ``queues`` (all of them by default), as deploy/run-embedded.sh starts them."""
+
+    def __init__(self, log_path: Path, queues: tuple[str, ...] = QUEUES, name: str = "test", beat: bool = False,
+                 concurrency: int = 1, environment: dict[str, str] | None = None):
+        self.log_path, self.queues, self.name, self.beat = log_path, queues, name, beat
+        self.concurrency, self.environment = concurrency, environment or {}
         self.process: subprocess.Popen | None = None
 
     def start(self, timeout: float = 60) -> "WorkerProcess":
@@ -43,15 +50,26 @@ class WorkerProcess:
             **storage_environment(settings.OBJECT_STORAGE),
             "SEARCH_EMBEDDED_PATH": str(settings.SEARCH_EMBEDDED_PATH),
             "SEARCH_INDEX_PREFIX": settings.SEARCH_INDEX_PREFIX,
+            "MEDIA_WORK_DIR": settings.MEDIA_WORK_DIR or "",
+            # As deploy/run-embedded.sh: SIGTERM stops at once and hands the running job back.
+            "REMAP_SIGTERM": "SIGQUIT",
+            **self.environment,
         }
         command = [sys.executable, "-m", "celery", "-A", "workers", "worker", "--loglevel", "INFO",
-                   "--concurrency", "1", "--without-mingle", "--without-gossip", "--hostname", "test@%h"]
+                   "--concurrency", str(self.concurrency), "--without-mingle", "--without-gossip",
+                   "--hostname", f"{self.name}@%h", "--queues", ",".join(self.queues)]
+        if self.beat:
+            command += ["--beat", "--schedule", str(self.log_path.with_suffix(".schedule"))]
         log = self.log_path.open("ab")
         # Its own process group, so kill() can take the pool processes down with it.
         self.process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT,
                                         cwd=settings.BASE_DIR, start_new_session=True)
         self.wait_for_log("ready.", timeout)
         return self
+
+    @property
+    def hostname(self) -> str:
+        return socket.gethostname()
 
     def log(self) -> str:
         return self.log_path.read_text(errors="replace")
@@ -70,6 +88,18 @@ class WorkerProcess:
         """A crash: SIGKILL to the worker and its pool, no chance to acknowledge or clean up."""
         os.killpg(self.process.pid, signal.SIGKILL)
         self.process.wait(timeout=30)
+
+    def pool_pids(self) -> list[int]:
+        """The pool's child processes (where tasks run)."""
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children").read_text().split()
+        return [int(pid) for pid in children]
+
+    def terminate(self, timeout: float = 30) -> float:
+        """SIGTERM, as systemd or `docker stop` sends it; returns the seconds the worker took to exit."""
+        started = time.monotonic()
+        self.process.terminate()
+        self.process.wait(timeout=timeout)
+        return time.monotonic() - started
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:

@@ -4,7 +4,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import OperationalError
-from django.db.models import F, Q
 from django.utils import timezone
 
 from backend.media import assets, pipeline, uploads
@@ -15,6 +14,8 @@ from workers.celery import app
 from workers.retry import backoff
 
 VERIFY_MAX_RETRIES = 5
+# Hashing a large master on S3 takes minutes and writes no heartbeat: asked again after this long.
+CHECKSUM_STALE_AFTER = 900
 
 
 @app.task(name="media.verify_source_checksum", bind=True, max_retries=VERIFY_MAX_RETRIES)
@@ -45,37 +46,41 @@ def _give_up(asset_id: str, reason: str) -> str:
 @app.task(name="media.process_asset", bind=True, max_retries=None)
 def process_asset(self, asset_id: str) -> str:
     """Probe, transcode, QC and thumbnail one source. Safe to run again: outputs are overwritten."""
-    Asset.objects.filter(pk=asset_id).update(attempts=F("attempts") + 1)
     try:
-        return pipeline.process(asset_id)
+        return pipeline.process(asset_id, worker=self.request.hostname or "")
     except (StorageError, OperationalError) as error:  # the store or the database, not the media
         attempts = Asset.objects.values_list("attempts", flat=True).get(pk=asset_id)
         if attempts >= settings.MEDIA_MAX_ATTEMPTS:
             pipeline.fail(asset_id, f"gave up after {attempts} attempts: {error}")
             return Asset.State.FAILED
-        raise self.retry(exc=error, countdown=backoff(attempts))
+        countdown = backoff(attempts)
+        pipeline.hand_back(asset_id, f"waiting {countdown:.0f} s to retry (attempt {attempts + 1} of "
+                                     f"{settings.MEDIA_MAX_ATTEMPTS}): {error}", requeue=False)
+        raise self.retry(exc=error, countdown=countdown)
 
 
 @app.task(name="media.sweep_stale_assets")
 def sweep_stale_assets() -> int:
-    """Work nobody is doing: sources never picked up, and steps whose worker went silent (killed,
-    machine lost). Each is retried, or failed with the reason after the last attempt."""
-    cutoff = timezone.now() - timedelta(seconds=settings.MEDIA_STALE_AFTER)
-    silent = Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, state_changed_at__lt=cutoff)
-    stale = Asset.objects.filter(silent, kind=Asset.Kind.SOURCE).filter(
-        Q(state__in=[Asset.State.PROBING, Asset.State.TRANSCODING])
-        | Q(state=Asset.State.UPLOADED, sha256_verified_at__isnull=False)
-    )
+    """Work nobody is doing: steps whose worker stopped writing heartbeats (killed, machine lost),
+    sources whose enqueueing was lost, checksums never settled. Each is queued again, or failed
+    with the reason after the last attempt."""
     count = 0
-    for asset in stale:
+    for asset in Asset.objects.filter(pipeline.abandoned(), kind=Asset.Kind.SOURCE):
         if asset.attempts >= settings.MEDIA_MAX_ATTEMPTS:
             pipeline.fail(asset.pk, f"no worker finished it after {asset.attempts} attempts (worker lost)")
         else:
-            Asset.objects.filter(pk=asset.pk).update(heartbeat_at=timezone.now())
-            process_asset.delay(str(asset.pk))
+            silent = pipeline.stale_after().total_seconds()
+            pipeline.hand_back(asset.pk, f"the worker stopped (no heartbeat for {silent:.0f} s); queued again")
         count += 1
+    settled_before = timezone.now() - pipeline.stale_after()
+    for asset in Asset.objects.filter(state=Asset.State.UPLOADED, kind=Asset.Kind.SOURCE,
+                                      sha256_verified_at__lt=settled_before, queued_at__isnull=True,
+                                      state_changed_at__lt=settled_before):
+        pipeline.hand_back(asset.pk, "queued again (it was never queued)")
+        count += 1
+    hashing_cutoff = timezone.now() - timedelta(seconds=CHECKSUM_STALE_AFTER)
     for asset in Asset.objects.filter(state=Asset.State.UPLOADED, sha256_verified_at__isnull=True,
-                                      state_changed_at__lt=cutoff, kind=Asset.Kind.SOURCE):
+                                      state_changed_at__lt=hashing_cutoff, kind=Asset.Kind.SOURCE):
         verify_source_checksum.delay(str(asset.pk))
         count += 1
     return count

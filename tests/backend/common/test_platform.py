@@ -36,13 +36,15 @@ def test_healthz_needs_no_auth(anonymous):
     assert anonymous.get("/healthz").json() == {"status": "ok"}
 
 
-def test_readyz_reports_every_dependency(anonymous, db):
+def test_readyz_reports_every_dependency_and_is_503_while_no_worker_runs(anonymous, db):
     search_backend().create_index()  # as `manage.py search_index` does on deployment
     response = anonymous.get("/readyz")
     body = response.json()
-    assert response.status_code == 200, body
-    assert set(body["checks"]) >= {"database", "broker", "storage", "search"}
-    assert all(check["status"] == "ok" for check in body["checks"].values())
+    assert response.status_code == 503, body
+    assert all(body["checks"][name]["status"] == "ok" for name in ("database", "broker", "storage", "search"))
+    assert set(body["queues"]) == {"media.long", "media.short", "index", "notify", "maintenance"}
+    assert all(queue["workers"] == [] and queue["depth"] >= 0 for queue in body["queues"].values())
+    assert body["checks"]["workers"]["status"] == "error" and "media.long" in body["checks"]["workers"]["detail"]
 
 
 def test_readyz_is_503_until_the_search_index_exists(anonymous, db):

@@ -62,20 +62,22 @@ def test_only_the_owners_editors_control_processing(ptv, cctv, documentary, urdu
     assert refused.status_code == 409 and refused.json()["code"] == "invalid_state_transition"
 
 
-def test_the_sweeper_retries_work_whose_worker_went_silent(documentary, urdu_clip, settings):
+def test_the_sweeper_retries_work_whose_worker_went_silent(documentary, urdu_clip, settings,
+                                                           django_capture_on_commit_callbacks):
     source = store_source(documentary, urdu_clip)
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.MEDIA_STALE_AFTER + 60)
+    long_ago = timezone.now() - pipeline.stale_after() - datetime.timedelta(seconds=1)
     # A worker took it, made progress, then died without a word.
     Asset.objects.filter(pk=source.pk).update(state=Asset.State.TRANSCODING, progress=40, attempts=1,
                                                heartbeat_at=long_ago, state_changed_at=long_ago)
-    assert tasks.sweep_stale_assets() == 1
+    with django_capture_on_commit_callbacks(execute=True):  # handed back, then enqueued after commit
+        assert tasks.sweep_stale_assets() == 1
     source.refresh_from_db()
     assert (source.state, source.attempts) == ("ready", 2)
 
 
 def test_the_sweeper_fails_work_after_the_last_attempt(documentary, urdu_clip, settings):
     source = store_source(documentary, urdu_clip)
-    long_ago = timezone.now() - datetime.timedelta(seconds=settings.MEDIA_STALE_AFTER + 60)
+    long_ago = timezone.now() - pipeline.stale_after() - datetime.timedelta(seconds=1)
     Asset.objects.filter(pk=source.pk).update(state=Asset.State.PROBING, attempts=settings.MEDIA_MAX_ATTEMPTS,
                                                heartbeat_at=long_ago, state_changed_at=long_ago)
     tasks.sweep_stale_assets()
@@ -83,7 +85,9 @@ def test_the_sweeper_fails_work_after_the_last_attempt(documentary, urdu_clip, s
     assert source.state == "failed" and "worker lost" in source.state_reason
 
 
-def test_work_in_progress_is_left_alone(documentary, urdu_clip):
+def test_work_in_progress_is_left_alone(documentary, urdu_clip, settings):
     source = store_source(documentary, urdu_clip)
-    Asset.objects.filter(pk=source.pk).update(state=Asset.State.TRANSCODING, heartbeat_at=timezone.now())
+    # Five missed heartbeats are not yet six.
+    recent = timezone.now() - datetime.timedelta(seconds=5 * settings.MEDIA_HEARTBEAT_SECONDS)
+    Asset.objects.filter(pk=source.pk).update(state=Asset.State.TRANSCODING, heartbeat_at=recent)
     assert tasks.sweep_stale_assets() == 0
