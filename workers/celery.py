@@ -20,3 +20,5 @@ app.conf.update(
 )
 app.conf.include = ["workers.tasks", "workers.tasks.licensing", "workers.tasks.media", "workers.tasks.search",
                     "workers.tasks.webhooks"]
+# Chunked runs of long programmes (task names media.chunk.*; long media work).
+app.conf.include.append("workers.tasks.chunked")

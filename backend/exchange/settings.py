@@ -201,6 +201,7 @@ CELERY_BEAT_SCHEDULE = {
     "licensing-refresh-licence-states": {"task": "licensing.refresh_licence_states", "schedule": 3600.0},
     "media-cleanup-abandoned-uploads": {"task": "media.cleanup_abandoned_uploads", "schedule": 3600.0},
     "media-sweep-stale-assets": {"task": "media.sweep_stale_assets", "schedule": 300.0},
+    "media-sweep-stale-chunks": {"task": "media.chunk.sweep", "schedule": 300.0},
 }
 
 # Object storage (uploads, renditions, subtitles): one store, built like an entry of Django's
@@ -264,6 +265,10 @@ MEDIA_LADDER = json.loads(os.environ.get("MEDIA_LADDER", "null")) or [
 MEDIA_X264_PRESET = os.environ.get("MEDIA_X264_PRESET", "veryfast")
 MEDIA_X264_THREADS = int(os.environ.get("MEDIA_X264_THREADS", "0"))
 MEDIA_HLS_SEGMENT_TYPE = os.environ.get("MEDIA_HLS_SEGMENT_TYPE", "fmp4")
+# For analysis only: a constant quantiser for the rungs instead of their bitrates (0 with profile
+# high444: lossless, so a chunked ladder can be compared with a one-pass one picture for picture).
+MEDIA_VIDEO_QP = int(os.environ["MEDIA_VIDEO_QP"]) if os.environ.get("MEDIA_VIDEO_QP") else None
+MEDIA_H264_PROFILE = os.environ.get("MEDIA_H264_PROFILE", "high")
 MEDIA_PROXY = json.loads(os.environ.get("MEDIA_PROXY", "null")) or {"size": 360, "video_kbps": 700, "audio_kbps": 96}
 MEDIA_THUMBNAILS = 5
 MEDIA_LIMITS = {
@@ -276,6 +281,10 @@ MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or None  # None: the system's 
 # A step whose worker has shown no progress for this long is retried (or failed after the last attempt).
 MEDIA_STALE_AFTER = int(os.environ.get("MEDIA_STALE_AFTER", "900"))
 MEDIA_MAX_ATTEMPTS = int(os.environ.get("MEDIA_MAX_ATTEMPTS", "3"))
+# Sources longer than this are transcoded in chunks of about MEDIA_CHUNK_SECONDS (whole HLS segments)
+# spread over every media worker, their audio encoded once for the whole programme.
+MEDIA_CHUNK_THRESHOLD_SECONDS = float(os.environ.get("MEDIA_CHUNK_THRESHOLD_SECONDS", "600"))
+MEDIA_CHUNK_SECONDS = float(os.environ.get("MEDIA_CHUNK_SECONDS", "120"))
 # Long enough to watch a programme; each playlist request re-checks the partner's access.
 PLAYBACK_URL_EXPIRY = int(os.environ.get("PLAYBACK_URL_EXPIRY", str(6 * 3600)))
 

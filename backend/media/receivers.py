@@ -3,6 +3,8 @@
 from django.dispatch import receiver
 
 from backend.media import signals
+from backend.media.models import MediaChunk
+from workers.tasks import chunked as chunk_tasks
 from workers.tasks import media as tasks
 
 
@@ -14,3 +16,9 @@ def enqueue_checksum(sender, asset_id, **kwargs) -> None:
 @receiver(signals.asset_uploaded)
 def enqueue_pipeline(sender, asset_id, **kwargs) -> None:
     tasks.process_asset.delay(str(asset_id))
+
+
+@receiver(signals.chunk_tasks_queued)
+def enqueue_chunk_tasks(sender, task_ids, **kwargs) -> None:
+    for task_id, kind in MediaChunk.objects.filter(pk__in=task_ids).values_list("pk", "kind"):
+        chunk_tasks.BY_KIND[kind].delay(task_id)

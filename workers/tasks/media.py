@@ -7,7 +7,7 @@ from django.db import OperationalError
 from django.db.models import F, Q
 from django.utils import timezone
 
-from backend.media import assets, pipeline, uploads
+from backend.media import assets, chunking, pipeline, uploads
 from backend.media.models import Asset
 from storage import StorageError
 from storage.errors import NoSuchKey
@@ -65,7 +65,7 @@ def sweep_stale_assets() -> int:
     stale = Asset.objects.filter(silent, kind=Asset.Kind.SOURCE).filter(
         Q(state__in=[Asset.State.PROBING, Asset.State.TRANSCODING])
         | Q(state=Asset.State.UPLOADED, sha256_verified_at__isnull=False)
-    )
+    ).exclude(pk__in=chunking.current_runs())  # their tasks are swept one by one (media.chunk.sweep)
     count = 0
     for asset in stale:
         if asset.attempts >= settings.MEDIA_MAX_ATTEMPTS:
