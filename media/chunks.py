@@ -185,6 +185,8 @@ def mux_offset(plan: LadderPlan, config: TranscodeConfig, limits: Limits = Limit
     streams = [inputs[0]["v"]]
     options: dict[str, Any] = {**_gop_options(plan, config), "preset": config.x264_preset,
                                "profile:v": config.h264_profile, "threads": 1}
+    if config.video_qp is not None:  # lossless x264 reorders differently (no B-frame delay at qp 0)
+        options["qp"] = config.video_qp
     if plan.audio:
         inputs.append(ffmpeg.input(f"anullsrc=r={config.audio_sample_rate}:cl=stereo", f="lavfi"))
         streams.append(inputs[1]["a"])

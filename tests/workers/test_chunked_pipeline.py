@@ -40,7 +40,6 @@ def media_settings(settings, monkeypatch):
     """The same ladder here (the one-pass reference) and in the worker (chunked: its threshold is lower)."""
     settings.MEDIA_LADDER, settings.MEDIA_PROXY, settings.MEDIA_X264_PRESET = LADDER, PROXY, "veryfast"
     settings.MEDIA_X264_THREADS, settings.MEDIA_VIDEO_QP, settings.MEDIA_H264_PROFILE = 2, 0, "high444"
-    settings.MEDIA_THUMBNAILS = 3
     settings.MEDIA_CHUNK_THRESHOLD_SECONDS = 10_000  # in this process: one pass
     for name, value in MEDIA.items():
         monkeypatch.setenv(name, value)
