@@ -83,6 +83,8 @@ def claim(task_id: int, worker: str) -> MediaChunk | None:
             return None
         _check_current(task)
         now = timezone.now()
+        if task.state == MediaChunk.State.RUNNING and task.heartbeat_at > now - _stale_after():
+            return None  # a second delivery while a live worker has it
         task.state, task.worker, task.started_at, task.heartbeat_at = MediaChunk.State.RUNNING, worker, now, now
         task.attempts += 1
         task.progress, task.state_reason = 0.0, ""
@@ -183,9 +185,13 @@ def current_runs() -> QuerySet:
     return Asset.objects.filter(Exists(rows), state=Asset.State.TRANSCODING)
 
 
+def _stale_after() -> timedelta:
+    return timedelta(seconds=settings.MEDIA_STALE_AFTER)
+
+
 def stale_tasks() -> QuerySet:
     """Open tasks of current runs whose worker has shown nothing for ``MEDIA_STALE_AFTER`` (lost)."""
-    cutoff = timezone.now() - timedelta(seconds=settings.MEDIA_STALE_AFTER)
+    cutoff = timezone.now() - _stale_after()
     return (MediaChunk.objects.select_related("asset")
             .filter(state__in=OPEN, heartbeat_at__lt=cutoff, asset__in=current_runs())
             .order_by("asset_id", "kind", "index"))

@@ -60,6 +60,12 @@ def long_source(tmp_path):
     return path
 
 
+@pytest.fixture
+def slow_chunks(media_settings, monkeypatch):
+    """x264's slowest preset in the worker: a chunk takes long enough to be caught running."""
+    monkeypatch.setenv("MEDIA_X264_PRESET", "placebo")
+
+
 def wait_for(check, timeout: float, what: str):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -165,7 +171,7 @@ def ffmpeg_null(playlist) -> str:
     return done.stderr.decode()
 
 
-def test_a_chunk_whose_worker_dies_is_swept_and_redone_alone(transactional_db, media_settings, settings,
+def test_a_chunk_whose_worker_dies_is_swept_and_redone_alone(transactional_db, slow_chunks, settings,
                                                             documentary, long_source, tmp_path):
     source = store_source(documentary, long_source)
     tasks.process_asset.delay(str(source.pk))
@@ -193,7 +199,7 @@ def test_a_chunk_whose_worker_dies_is_swept_and_redone_alone(transactional_db, m
     assert len(frames(master_path(asset).parent / "180p" / "media.mp4")) == SECONDS * FPS
 
 
-def test_cancel_stops_every_chunk_and_a_reprocess_is_a_new_run(transactional_db, media_settings, documentary, ptv,
+def test_cancel_stops_every_chunk_and_a_reprocess_is_a_new_run(transactional_db, slow_chunks, documentary, ptv,
                                                                long_source, tmp_path):
     from backend.media import assets
 
