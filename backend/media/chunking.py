@@ -75,7 +75,7 @@ def start(asset_id, chunk_plan: ChunkPlan, has_audio: bool) -> int:
 def claim(task_id: int, worker: str) -> MediaChunk | None:
     """Mark a task running on ``worker``; None when there is nothing to do (done already, or unknown).
 
-    Raises Superseded (after marking the row cancelled) when its run is no longer the asset's.
+    Raises Superseded when its run is no longer the asset's (the caller ``drop``s it).
     """
     with transaction.atomic():
         task = MediaChunk.objects.select_for_update().select_related("asset").filter(pk=task_id).first()
@@ -94,11 +94,14 @@ def claim(task_id: int, worker: str) -> MediaChunk | None:
 
 
 def _check_current(task: MediaChunk) -> None:
-    asset = task.asset
-    if asset.generation != task.generation or asset.state != Asset.State.TRANSCODING:
-        MediaChunk.objects.filter(pk=task.pk).exclude(state=MediaChunk.State.DONE).update(
-            state=MediaChunk.State.CANCELLED, state_reason=f"the asset is {asset.state} (run {asset.generation})")
+    if task.asset.generation != task.generation or task.asset.state != Asset.State.TRANSCODING:
         raise Superseded()
+
+
+def drop(task_id: int) -> None:
+    """A task of a run that ended (cancelled, failed, replaced): it stops and says so."""
+    MediaChunk.objects.filter(pk=task_id).exclude(state=MediaChunk.State.DONE).update(
+        state=MediaChunk.State.CANCELLED, state_reason="its run was cancelled or replaced", finished_at=timezone.now())
 
 
 def is_current(task: MediaChunk) -> bool:

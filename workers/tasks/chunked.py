@@ -21,14 +21,14 @@ def _run(celery_task, task_id: int) -> str:
     try:
         task = chunking.claim(task_id, celery_task.request.hostname or "")
     except chunking.Superseded:
+        chunking.drop(task_id)
         return "superseded"
     if task is None:
         return "nothing to do"
     try:
         chunked.run(task)
     except (chunking.Superseded, TranscodeCancelled):
-        MediaChunk.objects.filter(pk=task.pk).exclude(state=MediaChunk.State.DONE).update(
-            state=MediaChunk.State.CANCELLED, state_reason="its run was cancelled or replaced")
+        chunking.drop(task.pk)
         return "cancelled"
     except (MediaError, StorageError, OperationalError) as error:
         reason = getattr(error, "reason", None) or str(error)
