@@ -156,7 +156,8 @@ def complete(task: MediaChunk, outputs: list[str]) -> bool:
         queued = run.filter(kind=MediaChunk.Kind.ASSEMBLY, state=MediaChunk.State.WAITING).update(
             state=MediaChunk.State.QUEUED, queued_at=timezone.now(), heartbeat_at=timezone.now())
         if queued:
-            signals.notify_chunk_tasks_queued(list(run.filter(kind=MediaChunk.Kind.ASSEMBLY).values_list("pk", flat=True)))
+            assembly = run.filter(kind=MediaChunk.Kind.ASSEMBLY).values_list("pk", flat=True)
+            signals.notify_chunk_tasks_queued(list(assembly))
         return bool(queued)
 
 

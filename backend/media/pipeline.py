@@ -124,7 +124,8 @@ def _run(source: Asset, workdir: Path) -> str:
     return finish(source, info, outputs, result)
 
 
-def finish(source: Asset, info: MediaInfo, outputs: Path, result: TranscodeResult, generation: int | None = None) -> str:
+def finish(source: Asset, info: MediaInfo, outputs: Path, result: TranscodeResult,
+           generation: int | None = None) -> str:
     """Thumbnails, the QC report, storing and registering the outputs, then ``ready`` (one pass and
     chunked runs alike; ``generation``: only if that run is still the asset's)."""
     thumbnails = make_thumbnails(info, outputs / "pictures", count=settings.MEDIA_THUMBNAILS, limits=limits())

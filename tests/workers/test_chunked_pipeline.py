@@ -16,7 +16,7 @@ from backend.media import pipeline
 from backend.media.models import Asset, MediaChunk
 from backend.storage import get_storage
 from tests.backend.media.conftest import documentary, ffmpeg, store_source  # noqa: F401
-from tests.media.conftest import ffprobe_json, keyframe_times
+from tests.media.conftest import keyframe_times
 from tests.media.test_chunks import flash_times, frames
 from tests.workers.worker import WorkerProcess
 from workers.tasks import chunked as chunk_tasks
@@ -133,7 +133,8 @@ def test_a_long_source_is_chunked_over_the_workers_and_equals_one_pass(
     source_frames = frames(long_source)
     assert len(source_frames) == SECONDS * FPS
     for rung in ("180p", "90p"):
-        mine, theirs = frames(chunked_master.parent / rung / "media.mp4"), frames(one_master.parent / rung / "media.mp4")
+        mine = frames(chunked_master.parent / rung / "media.mp4")
+        theirs = frames(one_master.parent / rung / "media.mp4")
         assert len(mine) == SECONDS * FPS and mine == theirs
         steps = {round(b - a, 4) for (a, _), (b, _) in zip(mine, mine[1:])}
         assert steps == {1 / FPS}  # no frame missing or repeated at any boundary
