@@ -18,7 +18,14 @@ import pytest
 
 from media import fmp4
 from media.chunks import (
-    AssemblyError, AudioResult, ChunkPlan, assemble, overall_progress, plan_chunks, transcode_audio, transcode_chunk,
+    AssemblyError,
+    AudioResult,
+    ChunkPlan,
+    assemble,
+    overall_progress,
+    plan_chunks,
+    transcode_audio,
+    transcode_chunk,
 )
 from media.config import ProxySpec, QcThresholds, Rung, TranscodeConfig
 from media.probe import AudioStream, MediaInfo, VideoStream, probe

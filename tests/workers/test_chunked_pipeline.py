@@ -15,9 +15,11 @@ import pytest
 from backend.media import pipeline
 from backend.media.models import Asset, MediaChunk
 from backend.storage import get_storage
+from storage.errors import NoSuchKey
 from tests.backend.media.conftest import documentary, ffmpeg, store_source  # noqa: F401
 from tests.media.conftest import keyframe_times
 from tests.media.test_chunks import flash_times, frames
+from tests.storage.conftest import s3_server  # noqa: F401
 from tests.workers.worker import WorkerProcess
 from workers.tasks import chunked as chunk_tasks
 from workers.tasks import media as tasks
@@ -228,3 +230,44 @@ def test_cancel_stops_every_chunk_and_a_reprocess_is_a_new_run(transactional_db,
     assert asset.generation == 2
     assert set(asset.chunks.filter(generation=2).values_list("state", flat=True)) == {"done"}
     assert not asset.chunks.filter(generation=1, state="done", kind="assembly").exists()
+
+
+def test_on_s3_every_task_reads_the_source_through_a_presigned_url(transactional_db, media_settings, settings,
+                                                                   s3_server, documentary, long_source, tmp_path):
+    """No worker shares a disk with the store: chunk and audio tasks read the master over HTTP with
+    ffmpeg's protocol whitelist, outputs travel through the store, and the ladder is whole."""
+    settings.OBJECT_STORAGE = {"BACKEND": "storage.s3.S3Storage",
+                               "OPTIONS": s3_server.storage_options(s3_server.new_bucket())}
+    storage = get_storage()
+    assert storage.local_path("anything") is None
+    source = store_source(documentary, long_source)
+    tasks.process_asset.delay(str(source.pk))
+    worker = WorkerProcess(tmp_path / "worker.log").start()
+    try:
+        asset = wait_for(lambda: ready(source.pk), 400, "the chunked run on S3")
+    finally:
+        worker.stop()
+    assert set(asset.chunks.filter(generation=asset.generation).values_list("state", flat=True)) == {"done"}
+    assert asset.chunks.filter(kind="video").count() == 5
+
+    hls = asset.derivatives.get(kind=Asset.Kind.HLS)
+    prefix = hls.storage_key.rsplit("/", 1)[0] + "/"
+    local = tmp_path / "hls"
+    for derived in asset.derivatives.filter(storage_key__startswith=prefix):
+        keys = [derived.storage_key]
+        if derived.kind == Asset.Kind.RENDITION:
+            keys.append(derived.storage_key.rsplit("/", 1)[0] + "/index.m3u8")
+        for key in keys:
+            target = local / key[len(prefix):]
+            target.parent.mkdir(parents=True, exist_ok=True)
+            with storage.open(key) as stream:
+                target.write_bytes(stream.read())
+    assert len(frames(local / "master.m3u8")) == SECONDS * FPS
+    assert ffmpeg_null(local / "master.m3u8") == ""
+    for key in chunked_work_keys(asset):
+        with pytest.raises(NoSuchKey):
+            storage.head(key)  # the intermediate files were deleted
+
+
+def chunked_work_keys(asset: Asset) -> list[str]:
+    return [key for outputs in asset.chunks.values_list("outputs", flat=True) for key in outputs]
