@@ -6,17 +6,20 @@
 
 Measured on this machine, each run from the same cached source:
   (a) the one-pass ffmpeg command of ``transcode`` (ladder + proxy + QC) run by hand;
-  (b) chunked with 1 worker process: the audio task and every chunk task through a process
-      pool of one (standing in for Celery workers), then ``assemble`` in this process;
+  (b) chunked with 1 worker process: the tasks of a chunked run as the pipeline queues them
+      (media.chunk.audio for each audio part, hls and proxy, then media.chunk.video for every
+      chunk) through a process pool of one (standing in for Celery workers), then ``assemble``
+      in this process;
   (c) the same with 2 worker processes.
 CPU is user+system of every process involved (pool workers and their ffmpeg children).
 
 Then a MODEL, not a measurement: the time-to-ready of a 60-min programme on k workers (each a
 machine like this one taking one task at a time), from the per-chunk, audio and assembly times
-measured in (b): chunk tasks cost what a chunk of the same length cost here, the audio task and
-the assembly scale with duration; tasks are taken first come first served (audio task first,
+measured in (b): chunk tasks cost what a chunk of the same length cost here, the audio tasks and
+the assembly scale with duration; tasks are taken first come first served (audio parts first,
 then chunks in order); the assembly starts when the last task ends.  Not modelled: moving
-chunk outputs between machines, queue latency, a slower shared store.
+chunk outputs between machines through the store, queue latency, the assembly's thumbnails and
+uploads (as in one pass).
 """
 
 from __future__ import annotations
@@ -75,7 +78,7 @@ def _task(kind: str, info, chunk_plan, index: int, out_dir: Path, config) -> tup
     wall = time.perf_counter()
     cpu = resource.getrusage(resource.RUSAGE_CHILDREN)
     if kind == "audio":
-        chunks.transcode_audio(info, chunk_plan, out_dir, config)
+        chunks.transcode_audio(info, chunk_plan, out_dir, config, parts=(chunks.AUDIO_PARTS[index],))
     else:
         chunks.transcode_chunk(info, chunk_plan, index, out_dir, config)
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -87,7 +90,8 @@ def run_chunked(info, chunk_plan, config, work: Path, workers: int) -> dict:
     chunk_dirs = [work / "chunks" / f"{c.index:04d}" for c in chunk_plan.chunks]
     wall, cpu = time.perf_counter(), cpu_seconds()
     pool = ProcessPoolExecutor(max_workers=workers)
-    futures = [pool.submit(_task, "audio", info, chunk_plan, 0, work / "audio", config)]
+    futures = [pool.submit(_task, "audio", info, chunk_plan, k, work / "audio", config)
+               for k in range(len(chunks.AUDIO_PARTS))]
     futures += [pool.submit(_task, "chunk", info, chunk_plan, c.index, d, config)
                 for c, d in zip(chunk_plan.chunks, chunk_dirs)]
     tasks = [future.result() for future in futures]
@@ -115,9 +119,9 @@ def model(measured: dict, chunk_plan, duration: float, minutes: int, workers: in
     programme = minutes * 60
     count = max(1, math.floor(programme / length))  # the plan's last chunk absorbs the tail
     last = per_chunk * (programme - (count - 1) * length) / length
-    (audio,) = [wall for kind, _, wall, _ in measured["tasks"] if kind == "audio"]
+    audio = [wall for kind, _, wall, _ in measured["tasks"] if kind == "audio"]
     scale = programme / duration
-    queue = [audio * scale] + [per_chunk] * (count - 1) + [last]
+    queue = [part * scale for part in audio] + [per_chunk] * (count - 1) + [last]
     free = [0.0] * workers  # first come, first served: each task to the first free worker
     heapq.heapify(free)
     end = 0.0
@@ -188,7 +192,7 @@ def main() -> None:
         print(f"{name:<40} {wall:>8.1f} {info.duration / wall:>10.2f} {cpu:>8.1f} {cpu / one[1]:>9.3f}")
     measured = runs[1]
     print("\nper task, 1 worker (wall / CPU s):",
-          ", ".join(f"{kind}{'' if kind == 'audio' else index}: {wall:.1f}/{cpu:.1f}"
+          ", ".join(f"{kind} {chunks.AUDIO_PARTS[index] if kind == 'audio' else index}: {wall:.1f}/{cpu:.1f}"
                     for kind, index, wall, cpu in measured["tasks"]),
           f"; assembly: {measured['assembly'][0]:.2f}/{measured['assembly'][1]:.2f}")
     print(f"CPU chunked (1 worker) / one pass: {measured['cpu'] / one[1]:.3f}   (target <= 1.05)")

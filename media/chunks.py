@@ -69,6 +69,8 @@ PROXY_NAME = "proxy"
 PROXY_AUDIO_FILE = "proxy_audio.mp4"
 CHUNK_MANIFEST = "chunk.json"
 AUDIO_MANIFEST = "audio.json"
+# The audio work, which a queue may split into separate tasks (``transcode_audio``'s ``parts``).
+AUDIO_PARTS = ("hls", "proxy")
 # The audio task's share of the job's progress, against the chunks' durations.
 AUDIO_PROGRESS_WEIGHT = 0.05
 
@@ -183,6 +185,8 @@ def mux_offset(plan: LadderPlan, config: TranscodeConfig, limits: Limits = Limit
     streams = [inputs[0]["v"]]
     options: dict[str, Any] = {**_gop_options(plan, config), "preset": config.x264_preset,
                                "profile:v": config.h264_profile, "threads": 1}
+    if config.video_qp is not None:  # lossless x264 reorders differently (no B-frame delay at qp 0)
+        options["qp"] = config.video_qp
     if plan.audio:
         inputs.append(ffmpeg.input(f"anullsrc=r={config.audio_sample_rate}:cl=stereo", f="lavfi"))
         streams.append(inputs[1]["a"])
@@ -421,25 +425,40 @@ def _measured_audio(source, plan: LadderPlan, config: TranscodeConfig, out_dir: 
 
 def transcode_audio(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path | str, config: TranscodeConfig,
                     limits: Limits = Limits(), on_progress: ProgressCallback | None = None,
-                    cancel: CancelHook | None = None) -> AudioResult:
-    """Encode every audio track once for the whole programme and measure R128 loudness and silence."""
+                    cancel: CancelHook | None = None, parts: Sequence[str] = AUDIO_PARTS) -> AudioResult | None:
+    """Encode every audio track once for the whole programme and measure R128 loudness and silence.
+
+    ``parts`` picks the work: ``hls`` (the audio renditions with loudness and silence, and
+    ``audio.json``) and ``proxy`` (``proxy_audio.mp4``), so a queue may run them as separate
+    tasks on separate workers; both together (the default) run side by side.  Returns the
+    measurements when ``hls`` was among the parts.
+    """
     out_dir = Path(out_dir).resolve()
-    for name in (HLS_DIR, QC_DIR):
-        shutil.rmtree(out_dir / name, ignore_errors=True)
-    for name in (PROXY_AUDIO_FILE, AUDIO_MANIFEST):
-        (out_dir / name).unlink(missing_ok=True)
-    (out_dir / QC_DIR).mkdir(parents=True)
+    unknown = set(parts) - set(AUDIO_PARTS)
+    if unknown or not parts:
+        raise ValueError(f"audio parts are {AUDIO_PARTS}, not {tuple(parts)}")
+    if "hls" in parts:
+        for name in (HLS_DIR, QC_DIR):
+            shutil.rmtree(out_dir / name, ignore_errors=True)
+        (out_dir / AUDIO_MANIFEST).unlink(missing_ok=True)
+    if "proxy" in parts:
+        (out_dir / PROXY_AUDIO_FILE).unlink(missing_ok=True)
+    (out_dir / QC_DIR).mkdir(parents=True, exist_ok=True)
     plan = plan_ladder(info, config)
-    if not plan.audio:
-        result = AudioResult(out_dir, {}, {}, ())
-    else:
-        commands = build_audio_commands(info, chunk_plan, out_dir, config, limits)
-        log = qc.QcLog()
-        run_side_by_side(commands, [log.feed, None], limits, info.duration, out_dir, on_progress, cancel)
+    log = qc.QcLog()
+    result = AudioResult(out_dir, {}, {}, ())
+    if plan.audio:
+        hls, proxy = build_audio_commands(info, chunk_plan, out_dir, config, limits)
+        chosen = [(command, feed) for part, command, feed in (("hls", hls, log.feed), ("proxy", proxy, None))
+                  if part in parts]
+        run_side_by_side([c for c, _ in chosen], [f for _, f in chosen], limits, info.duration, out_dir,
+                         on_progress, cancel)
         silence_logs = {k: qc.silence_log_path(out_dir / QC_DIR, k) for k in range(len(plan.audio))}
         measured = log.measurements(info.duration, silence_logs)
         result = AudioResult(out_dir, measured.loudness, measured.silence,
-                             tuple(" ".join(command) for command in commands))
+                             tuple(" ".join(command) for command, _ in chosen))
+    if "hls" not in parts:
+        return None
     (out_dir / AUDIO_MANIFEST).write_text(json.dumps(qc.json_safe(result.to_dict())), "utf-8")
     return result
 

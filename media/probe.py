@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import struct
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields, replace
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -64,7 +64,7 @@ class SubtitleStream:
 
 @dataclass(frozen=True)
 class MediaInfo:
-    path: Path
+    path: Path | safety.RemoteSource
     container: str
     demuxer: str
     duration: float
@@ -80,6 +80,28 @@ class MediaInfo:
         data = asdict(self)
         data["path"] = str(self.path)
         return json.loads(json.dumps(data, default=str))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any], path: Path | safety.RemoteSource) -> MediaInfo:
+        """``to_dict``'s output read back, for the file at ``path``: what a worker needs that
+        did not probe the file itself (a chunk task elsewhere, reading the source remotely)."""
+
+        def streams(kind, key):
+            return tuple(kind(**_known(kind, stream)) for stream in data.get(key, ()))
+
+        video = tuple(
+            replace(stream, frame_rate=Fraction(stream.frame_rate),
+                    sample_aspect_ratio=Fraction(stream.sample_aspect_ratio))
+            for stream in streams(VideoStream, "video"))
+        return cls(path=path, container=data["container"], demuxer=data["demuxer"], duration=data["duration"],
+                   size=data["size"], bit_rate=data.get("bit_rate"), video=video,
+                   audio=streams(AudioStream, "audio"), subtitles=streams(SubtitleStream, "subtitles"),
+                   raw=data.get("raw", {}))
+
+
+def _known(kind, data: dict[str, Any]) -> dict[str, Any]:
+    names = {f.name for f in fields(kind)}
+    return {key: value for key, value in data.items() if key in names}
 
 
 def probe(path: Path | str, limits: Limits = Limits()) -> MediaInfo:

@@ -168,17 +168,43 @@ def _reject_references(head: bytes) -> None:
         raise UnsafeMedia("The file is text that references other files or URLs; it was not opened.")
 
 
-def input_url(path: Path) -> str:
-    """An absolute ``file:`` URL so names like ``http:x.mp4`` stay local paths."""
-    return "file:" + str(path.resolve())
+@dataclass(frozen=True)
+class RemoteSource:
+    """A source read over HTTP(S) from the object store (a presigned URL), e.g. by a chunk task
+    that needs only a time range of a large master: ffmpeg may then use that scheme and nothing else."""
+
+    url: str
+
+    def __post_init__(self) -> None:
+        if self.scheme not in _REMOTE_PROTOCOLS:
+            raise UnsafeMedia("A remote source must be an http or https URL.")
+
+    @property
+    def scheme(self) -> str:
+        return self.url.partition("://")[0].lower()
+
+    def __str__(self) -> str:  # never the signature: this ends up in logs and technical metadata
+        return self.url.partition("?")[0]
 
 
-def input_options(demuxer: str, limits: Limits) -> dict[str, str]:
-    """Per-input ffmpeg/ffprobe options pinning the demuxer and protocol."""
+# https needs tls and tcp below it; nothing that opens files, pipes or other URLs.
+_REMOTE_PROTOCOLS = {"https": "https,tls,tcp", "http": "http,tcp"}
+
+
+def input_url(location: Path | RemoteSource) -> str:
+    """An absolute ``file:`` URL so names like ``http:x.mp4`` stay local paths; a RemoteSource's URL."""
+    if isinstance(location, RemoteSource):
+        return location.url
+    return "file:" + str(Path(location).resolve())
+
+
+def input_options(demuxer: str, limits: Limits, location: Path | RemoteSource | None = None) -> dict[str, str]:
+    """Per-input ffmpeg/ffprobe options pinning the demuxer and protocol (``file``, or the remote source's)."""
+    remote = isinstance(location, RemoteSource)
     options = {
         "f": demuxer,
         "format_whitelist": demuxer,
-        "protocol_whitelist": "file",
+        "protocol_whitelist": _REMOTE_PROTOCOLS[location.scheme] if remote else "file",
         "probesize": str(limits.probesize),
         "analyzeduration": str(limits.analyzeduration_us),
     }
@@ -239,10 +265,13 @@ _GENERIC_ERRORS = frozenset({"Conversion failed!", "Exiting normally, received s
 
 # A path on the worker (ffmpeg names its input as file:/…/source.mxf): shown by its last segment only.
 _PATH = re.compile(r"(?:file:)?(?:/[^/\s:'\"]+)+/([^/\s:'\"]+)")
+# A presigned URL carries a signature: never shown.
+_URL = re.compile(r"https?://\S+")
 
 
 def error_summary(stderr: bytes, max_chars: int = 300) -> str:
     """The last meaningful ffmpeg error line, shortened, for a human reason (never a server path)."""
     lines = [line.strip() for line in stderr.decode("utf-8", "replace").splitlines()]
     lines = [line for line in lines if line and line not in _GENERIC_ERRORS]
-    return _PATH.sub(r"\1", lines[-1] if lines else "unknown error")[:max_chars]
+    line = _URL.sub("the source URL", lines[-1] if lines else "unknown error")
+    return _PATH.sub(r"\1", line)[:max_chars]

@@ -62,7 +62,7 @@ def make_thumbnails(info: MediaInfo, out_dir: Path | str, count: int = 5, size: 
 def _picture(info: MediaInfo, at: float, size: int, read_seconds: float, limits: Limits):
     video = info.video[0]
     source = ffmpeg.input(safety.input_url(info.path), ss=f"{at:.3f}", t=read_seconds,
-                          **safety.input_options(info.demuxer, limits))
+                          **safety.input_options(info.demuxer, limits, info.path))
     stream = source[str(video.index)]
     if video.interlaced:
         stream = stream.filter("bwdif", mode="send_frame")

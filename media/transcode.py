@@ -92,8 +92,10 @@ def build_command(info: MediaInfo, out_dir: Path, plan: LadderPlan, config: Tran
 
 
 def source_input(info: MediaInfo, limits: Limits, **seek: Any):
-    """The source as an ffmpeg input: pinned demuxer, ``file`` protocol only (``seek``: -ss/-t)."""
-    return ffmpeg.input(safety.input_url(info.path), **seek, **safety.input_options(info.demuxer, limits))
+    """The source as an ffmpeg input: pinned demuxer, ``file`` protocol only, or the remote
+    source's own (``seek``: -ss/-t)."""
+    return ffmpeg.input(safety.input_url(info.path), **seek,
+                        **safety.input_options(info.demuxer, limits, info.path))
 
 
 def compile_command(*outputs) -> list[str]:

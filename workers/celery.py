@@ -25,4 +25,4 @@ app.conf.update(
     task_default_queue=DEFAULT,
 )
 app.conf.include = ["workers.tasks", "workers.tasks.licensing", "workers.tasks.media", "workers.tasks.search",
-                    "workers.tasks.webhooks", "workers.lifecycle"]
+                    "workers.tasks.webhooks", "workers.lifecycle", "workers.tasks.chunked"]

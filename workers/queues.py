@@ -20,6 +20,7 @@ QUEUES: tuple[str, ...] = (MEDIA_LONG, MEDIA_SHORT, INDEX, NOTIFY, MAINTENANCE)
 # Task name (or a prefix ending in "."), then its queue.
 ROUTES: dict[str, str] = {
     "media.process_asset": MEDIA_LONG,
+    "media.chunk.sweep": MAINTENANCE,
     "media.chunk.": MEDIA_LONG,  # chunked transcoding (workers/tasks/chunked.py)
     "media.verify_source_checksum": MEDIA_SHORT,
     "media.sweep_stale_assets": MAINTENANCE,

@@ -214,6 +214,7 @@ CELERY_BEAT_SCHEDULE = {
     "media-sweep-stale-assets": {"task": "media.sweep_stale_assets", "schedule": 15.0},
     # Marks left by a run that gave up (search down for long) are taken up again.
     "search-index-pending": {"task": "search.index_pending", "schedule": 60.0},
+    "media-sweep-stale-chunks": {"task": "media.chunk.sweep", "schedule": 15.0},
 }
 
 # Object storage (uploads, renditions, subtitles): one store, built like an entry of Django's
@@ -277,6 +278,10 @@ MEDIA_LADDER = json.loads(os.environ.get("MEDIA_LADDER", "null")) or [
 MEDIA_X264_PRESET = os.environ.get("MEDIA_X264_PRESET", "veryfast")
 MEDIA_X264_THREADS = int(os.environ.get("MEDIA_X264_THREADS", "0"))
 MEDIA_HLS_SEGMENT_TYPE = os.environ.get("MEDIA_HLS_SEGMENT_TYPE", "fmp4")
+# For analysis only: a constant quantiser for the rungs instead of their bitrates (0 with profile
+# high444: lossless, so a chunked ladder can be compared with a one-pass one picture for picture).
+MEDIA_VIDEO_QP = int(os.environ["MEDIA_VIDEO_QP"]) if os.environ.get("MEDIA_VIDEO_QP") else None
+MEDIA_H264_PROFILE = os.environ.get("MEDIA_H264_PROFILE", "high")
 MEDIA_PROXY = json.loads(os.environ.get("MEDIA_PROXY", "null")) or {"size": 360, "video_kbps": 700, "audio_kbps": 96}
 MEDIA_THUMBNAILS = 5
 MEDIA_LIMITS = {
@@ -291,6 +296,10 @@ MEDIA_WORK_DIR = os.environ.get("MEDIA_WORK_DIR") or None  # None: the system's 
 MEDIA_HEARTBEAT_SECONDS = float(os.environ.get("MEDIA_HEARTBEAT_SECONDS", "5"))
 MEDIA_STALE_HEARTBEATS = int(os.environ.get("MEDIA_STALE_HEARTBEATS", "6"))
 MEDIA_MAX_ATTEMPTS = int(os.environ.get("MEDIA_MAX_ATTEMPTS", "3"))
+# Sources longer than this are transcoded in chunks of about MEDIA_CHUNK_SECONDS (whole HLS segments)
+# spread over every media worker, their audio encoded once for the whole programme.
+MEDIA_CHUNK_THRESHOLD_SECONDS = float(os.environ.get("MEDIA_CHUNK_THRESHOLD_SECONDS", "600"))
+MEDIA_CHUNK_SECONDS = float(os.environ.get("MEDIA_CHUNK_SECONDS", "120"))
 # Long enough to watch a programme; each playlist request re-checks the partner's access.
 PLAYBACK_URL_EXPIRY = int(os.environ.get("PLAYBACK_URL_EXPIRY", str(6 * 3600)))
 

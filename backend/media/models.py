@@ -64,6 +64,11 @@ class Asset(models.Model):
     # When processing was last sent to a queue (empty: never, or taken up since by a worker).
     queued_at = models.DateTimeField(null=True, blank=True)
     worker = models.CharField(max_length=255, blank=True, help_text="The worker that last took it up (hostname)")
+    # Raised each time the pipeline plans a run, so tasks of an earlier (cancelled, restarted)
+    # run recognise themselves as late and stop; their results are never counted.
+    generation = models.PositiveIntegerField(default=0)
+    # A chunked run's plan (media.chunks.ChunkPlan.to_dict()); empty for one-pass runs.
+    chunk_plan = models.JSONField(default=dict, blank=True)
 
     language = models.CharField(max_length=35, blank=True, help_text="BCP 47 tag (audio, subtitles)")
     role = models.CharField(max_length=32, choices=Role.choices, blank=True)
@@ -102,6 +107,56 @@ ASSET_TRANSITIONS: dict[str, frozenset[str]] = {
     Asset.State.FAILED: frozenset({Asset.State.UPLOADED}),
     Asset.State.CANCELLED: frozenset({Asset.State.UPLOADED}),
 }
+
+
+class MediaChunk(models.Model):
+    """One task of a chunked run (a long source): a time range of the video, a part of the
+    programme's audio, or the assembly that waits for all of them.
+
+    The rows are the run's counter: the last video or audio task to finish queues the assembly
+    (no Celery chord, which would need a result backend), and the sweeper retries any task whose
+    heartbeat stopped.
+    """
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", "Video of a time range, every rung"
+        AUDIO = "audio", "Audio of the whole programme"
+        ASSEMBLY = "assembly", "Joining the chunks into the ladder"
+
+    class State(models.TextChoices):
+        WAITING = "waiting", "Waiting for other tasks"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Stopped: its run was cancelled or replaced"
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="chunks")
+    generation = models.PositiveIntegerField(help_text="The asset's run this task belongs to")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    index = models.PositiveIntegerField(help_text="Chunk number in programme order (audio: its part)")
+    part = models.CharField(max_length=16, blank=True, help_text="Audio: which part of the audio work")
+    start_seconds = models.FloatField(default=0.0)
+    end_seconds = models.FloatField(null=True, blank=True, help_text="Empty: to the end of the source")
+    state = models.CharField(max_length=16, choices=State.choices, default=State.QUEUED)
+    state_reason = models.TextField(blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    progress = models.FloatField(default=0.0, help_text="Percent of this task")
+    outputs = models.JSONField(default=list, blank=True, help_text="Storage keys this task wrote")
+    worker = models.CharField(max_length=255, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["asset", "generation", "kind", "index"]
+        constraints = [models.UniqueConstraint(fields=["asset", "generation", "kind", "index"],
+                                               name="media_chunk_unique_task")]
+        indexes = [models.Index(fields=["state", "heartbeat_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.index} of {self.asset_id} (run {self.generation}, {self.state})"
 
 
 class Upload(models.Model):

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from backend.catalogue import signals as catalogue_signals
 from backend.common.languages import InvalidCode, normalise_language_tag
-from backend.media import assets, signals
+from backend.media import assets, chunking, signals
 from backend.media.models import Asset
 from backend.storage import get_storage
 from media.config import ProxySpec, Rung, TranscodeConfig
@@ -53,6 +53,8 @@ def transcode_config() -> TranscodeConfig:
         hls_segment_type=settings.MEDIA_HLS_SEGMENT_TYPE,
         proxy=ProxySpec(**settings.MEDIA_PROXY),
         threads=settings.MEDIA_X264_THREADS,
+        video_qp=settings.MEDIA_VIDEO_QP,
+        h264_profile=settings.MEDIA_H264_PROFILE,
     )
 
 
@@ -212,11 +214,25 @@ def _run(source: Asset, workdir: Path) -> str:
 
     config = transcode_config()
     plan = plan_ladder(info, config)
+    chunk_plan = chunking.plan(info, config, limits())
+    if chunk_plan.chunked:  # a long programme: its chunks and audio go to every media worker
+        try:
+            chunking.start(source.pk, chunk_plan, has_audio=bool(plan.audio))
+        except chunking.Superseded:
+            raise Cancelled()
+        return Asset.State.TRANSCODING
     reporter = ProgressReporter(source.pk, low=5, high=90)
     outputs = workdir / "out"
     result = transcode(info, outputs, plan, config, limits(), on_progress=reporter, cancel=reporter.cancelled)
     if _state(source.pk) == Asset.State.CANCELLED:
         raise Cancelled()
+    return finish(source, info, outputs, result)
+
+
+def finish(source: Asset, info: MediaInfo, outputs: Path, result: TranscodeResult,
+           generation: int | None = None) -> str:
+    """Thumbnails, the QC report, storing and registering the outputs, then ``ready`` (one pass and
+    chunked runs alike; ``generation``: only if that run is still the asset's)."""
     thumbnails = make_thumbnails(info, outputs / "pictures", count=settings.MEDIA_THUMBNAILS, limits=limits())
     Asset.objects.filter(pk=source.pk).update(progress=92)
 
@@ -224,7 +240,7 @@ def _run(source: Asset, workdir: Path) -> str:
     _store_outputs(source, outputs, result, thumbnails)
     with transaction.atomic():
         asset = Asset.objects.select_for_update().select_related("programme__owner").get(pk=source.pk)
-        if asset.state == Asset.State.CANCELLED:
+        if asset.state == Asset.State.CANCELLED or generation not in (None, asset.generation):
             raise Cancelled()
         asset.qc_report = report
         asset.save(update_fields=["qc_report"])

@@ -18,7 +18,14 @@ import pytest
 
 from media import fmp4
 from media.chunks import (
-    AssemblyError, ChunkPlan, assemble, overall_progress, plan_chunks, transcode_audio, transcode_chunk,
+    AssemblyError,
+    AudioResult,
+    ChunkPlan,
+    assemble,
+    overall_progress,
+    plan_chunks,
+    transcode_audio,
+    transcode_chunk,
 )
 from media.config import ProxySpec, QcThresholds, Rung, TranscodeConfig
 from media.probe import AudioStream, MediaInfo, VideoStream, probe
@@ -398,3 +405,19 @@ def _read(path: Path) -> bytes:
         return path.read_bytes()
     except OSError:
         return b""
+
+
+def test_audio_parts_run_as_separate_tasks_give_the_same_files(pair, tmp_path):
+    info, chunk_plan, _, _, chunked = pair
+    together = chunked.out_dir.parent / "audio"
+    apart = tmp_path / "audio"
+    assert transcode_audio(info, chunk_plan, apart, CONFIG, parts=("proxy",)) is None
+    measured = transcode_audio(info, chunk_plan, apart, CONFIG, parts=("hls",))
+    assert (apart / "proxy_audio.mp4").read_bytes() == (together / "proxy_audio.mp4").read_bytes()
+    for rendition in (together / "hls").iterdir():
+        if rendition.is_dir():
+            assert (apart / "hls" / rendition.name / "media.mp4").read_bytes() == \
+                (rendition / "media.mp4").read_bytes()
+    assert measured.loudness == AudioResult.load(together).loudness
+    with pytest.raises(ValueError):
+        transcode_audio(info, chunk_plan, apart, CONFIG, parts=("video",))

@@ -48,3 +48,15 @@ def test_summary_is_json_ready(sd576i):
     assert data["video"][0]["frame_rate"] == "25"
     assert data["video"][0]["sample_aspect_ratio"] == "64/45"
     assert data["raw"]["streams"][1]["tags"]["language"] == "urd"
+
+
+def test_what_a_probe_stored_reads_back_for_a_worker_elsewhere(sd576i, tmp_path):
+    from media.probe import MediaInfo
+
+    info = probe(sd576i)
+    stored = json.loads(json.dumps(info.to_dict()))  # as the asset's technical metadata keeps it
+    stored.pop("path")
+    again = MediaInfo.from_dict(stored, info.path)
+    assert again == info
+    assert again.video[0].frame_rate == Fraction(25) and again.video[0].interlaced
+    assert [a.language for a in again.audio] == [a.language for a in info.audio]

@@ -92,3 +92,24 @@ def test_time_limit_kills_ffmpeg(video_only, tmp_path):
     limits = Limits(transcode_timeout_base=0.3, transcode_timeout_per_second=0.0)
     with pytest.raises(MediaLimitExceeded, match="time limit"):
         transcode(info, tmp_path, plan_ladder(info, config), config, limits)
+
+
+def test_a_remote_source_may_use_its_own_scheme_and_nothing_else():
+    url = "https://store.example/bucket/source.mxf?X-Amz-Signature=deadbeef"
+    remote = safety.RemoteSource(url)
+    assert safety.input_url(remote) == url
+    assert safety.input_options("mxf", Limits(), remote)["protocol_whitelist"] == "https,tls,tcp"
+    assert safety.input_options("mov", Limits(), safety.RemoteSource("http://minio:9000/b/k"))[
+        "protocol_whitelist"] == "http,tcp"
+    assert safety.input_options("mov", Limits())["protocol_whitelist"] == "file"
+    assert "deadbeef" not in str(remote)  # what reaches logs and technical metadata
+    for other in ("file:/etc/passwd", "concat:a|b", "subfile,,start,0,end,0,,:x", "ftp://host/x"):
+        with pytest.raises(UnsafeMedia):
+            safety.RemoteSource(other)
+
+
+def test_a_presigned_url_in_an_ffmpeg_error_is_not_shown():
+    stderr = (b"[https @ 0x55] HTTP error 403 Forbidden\n"
+              b"https://store.example/b/k.mxf?X-Amz-Credential=AKIA&X-Amz-Signature=deadbeef: Server returned 403\n")
+    summary = safety.error_summary(stderr)
+    assert "403" in summary and "deadbeef" not in summary and "AKIA" not in summary

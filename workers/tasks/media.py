@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import OperationalError
 from django.utils import timezone
 
-from backend.media import assets, pipeline, uploads
+from backend.media import assets, chunking, pipeline, uploads
 from backend.media.models import Asset
 from storage import StorageError
 from storage.errors import NoSuchKey
@@ -65,7 +65,9 @@ def sweep_stale_assets() -> int:
     sources whose enqueueing was lost, checksums never settled. Each is queued again, or failed
     with the reason after the last attempt."""
     count = 0
-    for asset in Asset.objects.filter(pipeline.abandoned(), kind=Asset.Kind.SOURCE):
+    abandoned = Asset.objects.filter(pipeline.abandoned(), kind=Asset.Kind.SOURCE)
+    # A chunked run's tasks are swept one by one (media.chunk.sweep), not the run whole.
+    for asset in abandoned.exclude(pk__in=chunking.current_runs()):
         if asset.attempts >= settings.MEDIA_MAX_ATTEMPTS:
             pipeline.fail(asset.pk, f"no worker finished it after {asset.attempts} attempts (worker lost)")
         else:
