@@ -106,7 +106,7 @@ def _run(source: Asset, workdir: Path) -> str:
     _move(source.pk, Asset.State.TRANSCODING, progress=5)
 
     config = transcode_config()
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, source.programme.original_language or None)
     reporter = ProgressReporter(source.pk, low=5, high=90)
     outputs = workdir / "out"
     result = transcode(info, outputs, plan, config, limits(), on_progress=reporter, cancel=reporter.cancelled)
