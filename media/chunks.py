@@ -36,6 +36,7 @@ import ffmpeg
 
 from media import fmp4, qc, safety
 from media.config import TranscodeConfig
+from media.hls import finish_master_playlist
 from media.ladder import LadderPlan, plan_ladder
 from media.probe import MediaInfo, probe
 from media.progress import CancelHook, ProgressCallback, run_with_progress
@@ -52,7 +53,6 @@ from media.transcode import (
     _audio_options,
     _gop_options,
     _hls_renditions,
-    _name_audio_renditions,
     _proxy_options,
     _var_stream_map,
     _video_options,
@@ -645,7 +645,7 @@ def assemble(info: MediaInfo, chunk_plan: ChunkPlan, chunk_dirs: Sequence[Path |
         shutil.copytree(audio_dir / HLS_DIR / rendition.name, hls_dir / rendition.name)
     _write_master(hls_dir / MASTER_PLAYLIST, chunk_dirs[0] / HLS_DIR / MASTER_PLAYLIST,
                   audio_dir / HLS_DIR / MASTER_PLAYLIST, plan, config.video_qp is not None)
-    _name_audio_renditions(hls_dir / MASTER_PLAYLIST, plan)
+    finish_master_playlist(hls_dir / MASTER_PLAYLIST, plan)
 
     proxy_video = join_rendition([d / PROXY_HLS_DIR / PROXY_NAME for d in chunk_dirs],
                                  scratch / PROXY_NAME, chunk_plan)

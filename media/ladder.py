@@ -51,10 +51,14 @@ class LadderPlan:
     keyframe_seconds: float
 
 
-def plan_ladder(info: MediaInfo, config: TranscodeConfig) -> LadderPlan:
-    """The renditions to produce from ``info`` under ``config``."""
+def plan_ladder(info: MediaInfo, config: TranscodeConfig, original_language: str | None = None) -> LadderPlan:
+    """The renditions to produce from ``info`` under ``config``.
+
+    ``original_language`` (BCP 47, the programme's) names audio tracks the source leaves untagged:
+    a listener looks for "اردو", not "Audio 1".
+    """
     source = info.video[0] if info.video else None
-    audio = tuple(_audio_renditions(info.audio, config))
+    audio = tuple(_audio_renditions(info.audio, config, original_language))
     if source is None:
         return LadderPlan(None, (), audio, None, False, Fraction(0), 0, config.keyframe_seconds)
     frame_rate = source.frame_rate or Fraction(25)
@@ -102,10 +106,10 @@ def _even(value: float) -> int:
     return max(2, 2 * round(value / 2))
 
 
-def _audio_renditions(streams: tuple[AudioStream, ...], config: TranscodeConfig):
+def _audio_renditions(streams: tuple[AudioStream, ...], config: TranscodeConfig, original_language: str | None):
     seen: dict[str, int] = {}
     for position, stream in enumerate(streams):
-        tag = _bcp47(stream.language)
+        tag = _bcp47(stream.language) or _bcp47(original_language)
         base = f"audio_{tag or 'und'}"
         seen[base] = seen.get(base, 0) + 1
         yield AudioRendition(
@@ -121,8 +125,8 @@ def _audio_renditions(streams: tuple[AudioStream, ...], config: TranscodeConfig)
 
 
 def _bcp47(language: str | None) -> str | None:
-    """'urd' -> 'ur', 'ara' -> 'ar': HLS LANGUAGE wants RFC 5646 tags."""
-    if not language:
+    """'urd' -> 'ur', 'ara' -> 'ar': HLS LANGUAGE wants RFC 5646 tags. None when untagged ('und')."""
+    if not language or language == "und":
         return None
     try:
         return langcodes.standardize_tag(language)
@@ -135,5 +139,5 @@ def _display_name(tag: str | None, position: int) -> str:
     if tag:
         language = langcodes.Language.get(tag)
         if language.is_valid():
-            return language.autonym()
+            return language.autonym().replace('"', "")
     return f"Audio {position + 1}"

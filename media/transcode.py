@@ -12,7 +12,6 @@ names, so a retried job overwrites its own files and storage keys stay the same)
 
 from __future__ import annotations
 
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import ffmpeg
 
 from media import qc, safety
 from media.config import TranscodeConfig
+from media.hls import finish_master_playlist
 from media.ladder import LadderPlan, VideoRendition
 from media.probe import MediaInfo, probe
 from media.progress import PROGRESS_ARGS, CancelHook, ProgressCallback, run_with_progress
@@ -63,7 +63,14 @@ class Rendition:
             "audio_codec": audio.codec if audio else None,
             "channels": audio.channels if audio else None,
             "languages": [stream.language for stream in self.info.audio],
+            # The first presentation time (B-frame delay, AAC priming): subtitles are mapped to it.
+            "start_time": _start_time(self.info),
         }
+
+
+def _start_time(info: MediaInfo) -> float | None:
+    start = info.raw.get("format", {}).get("start_time")
+    return float(start) if start is not None else None
 
 
 @dataclass(frozen=True)
@@ -113,7 +120,7 @@ def transcode(info: MediaInfo, out_dir: Path | str, plan: LadderPlan, config: Tr
     log = qc.QcLog()
     run_with_progress(command, limits, info.duration, out_dir, on_progress, cancel, log.feed)
     hls_dir = out_dir / HLS_DIR
-    _name_audio_renditions(hls_dir / MASTER_PLAYLIST, plan)
+    finish_master_playlist(hls_dir / MASTER_PLAYLIST, plan)
     silence_logs = {k: qc.silence_log_path(out_dir / QC_DIR, k) for k in range(len(plan.audio))}
     return TranscodeResult(
         out_dir=out_dir,
@@ -250,23 +257,6 @@ def _proxy_options(plan: LadderPlan, config: TranscodeConfig) -> dict[str, Any]:
                         "maxrate": f"{plan.proxy.maxrate_kbps}k",
                         "bufsize": f"{plan.proxy.bufsize_kbps}k"})
     return options
-
-
-def _name_audio_renditions(master: Path, plan: LadderPlan) -> None:
-    """ffmpeg names EXT-X-MEDIA entries "audio_N"; players show NAME, so use the language."""
-    names = {f"{audio.name}/{VARIANT_PLAYLIST}": audio.display_name for audio in plan.audio}
-
-    def rename(match: re.Match) -> str:
-        line = match[0]
-        uri = re.search(r'URI="([^"]+)"', line)
-        name = names.get(uri[1]) if uri else None
-        if not name:
-            return line
-        line = re.sub(r'NAME="[^"]*"', f'NAME="{name}"', line)
-        return line.replace(",DEFAULT=", ",AUTOSELECT=YES,DEFAULT=", 1)
-
-    text = master.read_text("utf-8")
-    master.write_text(re.sub(r"^#EXT-X-MEDIA:.*$", rename, text, flags=re.M), "utf-8")
 
 
 def _hls_renditions(hls_dir: Path, plan: LadderPlan, config: TranscodeConfig, limits: Limits):

@@ -6,7 +6,8 @@ itself; the API mounts two small views on top of this class:
 * ``PUT {part_base_url}<upload_id>/<part_number>?expires=…&signature=…`` →
   :meth:`FilesystemStorage.authorize_part` then :meth:`FilesystemStorage.receive_part`,
   answering 200 with ``ETag: "<md5>"``;
-* ``GET {download_base_url}?key=…&filename=…&expires=…&signature=…`` →
+* ``GET {download_base_url}<key>?filename=…&expires=…&signature=…`` (the key as the path, as on
+  S3, so the URL ends in the file's name and extension, which HLS clients such as ffmpeg check) →
   :meth:`FilesystemStorage.authorize_download` then stream :meth:`FilesystemStorage.open`
   with ``Content-Disposition: content_disposition(filename)``.
 
@@ -129,8 +130,8 @@ class FilesystemStorage(Storage):
         self._path(key)
         expires = self.signer.expiry(expires_in)
         signature = self.signer.sign("GET", _object_resource(key, filename), expires)
-        query = urllib.parse.urlencode({"key": key, "filename": filename, "expires": expires, "signature": signature})
-        return f"{self.download_base_url}?{query}"
+        query = urllib.parse.urlencode({"filename": filename, "expires": expires, "signature": signature})
+        return f"{self.download_base_url}{urllib.parse.quote(key)}?{query}"
 
     def _put_file(self, key: str, path: Path, content_type: str) -> ObjectInfo:
         with open(path, "rb") as source:

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "rest_framework",
     "knox",
+    "corsheaders",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -82,6 +83,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "corsheaders.middleware.CorsMiddleware",  # CORS_URLS_REGEX: playback and signed media only
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -300,8 +302,21 @@ MEDIA_MAX_ATTEMPTS = int(os.environ.get("MEDIA_MAX_ATTEMPTS", "3"))
 # spread over every media worker, their audio encoded once for the whole programme.
 MEDIA_CHUNK_THRESHOLD_SECONDS = float(os.environ.get("MEDIA_CHUNK_THRESHOLD_SECONDS", "600"))
 MEDIA_CHUNK_SECONDS = float(os.environ.get("MEDIA_CHUNK_SECONDS", "120"))
-# Long enough to watch a programme; each playlist request re-checks the partner's access.
+# Long enough to watch a programme; each playlist request re-checks the issuing token and access.
 PLAYBACK_URL_EXPIRY = int(os.environ.get("PLAYBACK_URL_EXPIRY", str(6 * 3600)))
+# Media URLs written into a variant playlist live this long beyond the variant's duration
+# (a VOD player reads its playlists once; backend.media.playback).
+PLAYBACK_MEDIA_URL_EXPIRY = int(os.environ.get("PLAYBACK_MEDIA_URL_EXPIRY", "300"))
+# Web players on other origins: CORS on playback and the filesystem store's signed media only, never
+# on the token-authenticated API. "*" is safe there: those URLs carry their own grant (a signature),
+# no cookie or credential a page could borrow, so an origin check would protect nothing.
+PLAYBACK_CORS_ORIGINS = env_list("PLAYBACK_CORS_ORIGINS", "*")
+CORS_URLS_REGEX = rf"^/(api/v1/playback/|{FILESYSTEM_STORAGE_PATH}objects/)"
+CORS_ALLOW_ALL_ORIGINS = PLAYBACK_CORS_ORIGINS == ["*"]
+CORS_ALLOWED_ORIGINS = [] if CORS_ALLOW_ALL_ORIGINS else PLAYBACK_CORS_ORIGINS
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["range"]  # players fetch byte-range segments
+CORS_EXPOSE_HEADERS = ["Content-Length", "Content-Range", "Accept-Ranges"]
 
 # Subtitle files are read whole by the API: a 2-hour programme's file is a few hundred KB.
 SUBTITLE_MAX_BYTES = int(os.environ.get("SUBTITLE_MAX_BYTES", str(10 * 1024**2)))

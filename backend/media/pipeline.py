@@ -213,7 +213,7 @@ def _run(source: Asset, workdir: Path) -> str:
     _move(source.pk, Asset.State.TRANSCODING, progress=5)
 
     config = transcode_config()
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, source.programme.original_language or None)
     chunk_plan = chunking.plan(info, config, limits())
     if chunk_plan.chunked:  # a long programme: its chunks and audio go to every media worker
         try:

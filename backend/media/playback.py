@@ -1,31 +1,45 @@
-"""HLS playback of private media: signed playlist URLs that players can follow without a token.
+"""HLS playback of private media: signed playlist URLs that web players on any origin can follow.
 
-A playback URL carries a signed, expiring token naming the HLS asset and the partner. Playlists
-are served through it so their relative URIs (variants, segments) resolve under the same token;
-media files are redirects to the store's own short-lived signed URLs. Access is checked again on
-every request, so a licence that ends stops playback. The programme's subtitle tracks that the
-partner may fetch are added to the master playlist as WebVTT renditions, so a standard player
-shows them, and always the current ones.
+A playback URL carries a signed token naming the HLS asset, the user and the API token that asked
+for it (knox's ``token_key``). Every playlist request checks again that this API token still exists,
+that its user and partner are active, that the user's role may fetch media and that the partner
+still sees the asset: revoking the token, deactivating the user or the end of a licence stops
+playback at the next playlist request, not when the link expires.
+
+Playlists are served under the token so their relative URIs resolve. Variant playlists are
+rewritten on every request to name the store's own signed media URLs (S3 presigned, or the
+filesystem store's signed URLs), so segments go straight to the store with no redirect per
+segment. Those URLs live a few minutes beyond the variant's duration, and each request writes new
+ones. The subtitle tracks the user may fetch are added to the master playlist as WebVTT renditions,
+each carrying an ``X-TIMESTAMP-MAP`` that puts its cues on the ladder's timeline.
 """
 
 from __future__ import annotations
 
 import math
 import posixpath
+import re
+from dataclasses import dataclass
 
 import langcodes
 from django.conf import settings
 from django.core import signing
+from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from knox.models import AuthToken
 
 from backend.media.models import Asset
-from backend.partners.models import Partner
-from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
+from backend.partners.models import User
+from backend.storage import get_storage
 from backend.subtitles.models import SubtitleTrack
 
 SALT = "backend.media.playback"
 MASTER = "master.m3u8"
 SUBTITLE_GROUP = "subs"
+MPEG_TS_CLOCK = 90_000  # Hz: the clock of X-TIMESTAMP-MAP's MPEGTS (RFC 8216 section 3.5)
+# A URI attribute (EXT-X-MAP) or a URI line of a media playlist (RFC 8216 section 4.1).
+_URI_ATTRIBUTE = re.compile(r'URI="([^"]+)"')
 
 
 class PlaybackDenied(Exception):
@@ -34,19 +48,44 @@ class PlaybackDenied(Exception):
         self.code, self.detail = code, detail
 
 
-def playback_path(asset: Asset, partner: Partner) -> str:
-    token = signing.dumps({"asset": str(asset.pk), "partner": partner.pk}, salt=SALT, compress=True)
+@dataclass(frozen=True)
+class Grant:
+    """What a playback token says: this asset, for this user, on behalf of this API token."""
+
+    asset_id: str
+    user_id: int
+    token_key: str
+
+
+def playback_path(asset: Asset, user: User, api_token: AuthToken) -> str:
+    grant = {"asset": str(asset.pk), "user": user.pk, "key": api_token.token_key}
+    token = signing.dumps(grant, salt=SALT, compress=True)
     return reverse("playback", kwargs={"token": token, "path": MASTER})
 
 
-def read_token(token: str) -> tuple[str, int]:
+def read_token(token: str) -> Grant:
     try:
         data = signing.loads(token, salt=SALT, max_age=settings.PLAYBACK_URL_EXPIRY)
     except signing.SignatureExpired:
         raise PlaybackDenied("signature_expired", "This playback link has expired; ask the API for a new one.")
     except signing.BadSignature:
         raise PlaybackDenied("signature_invalid", "This playback link is not valid.")
-    return data["asset"], data["partner"]
+    if not {"asset", "user", "key"} <= data.keys():  # a link made before links named their API token
+        raise PlaybackDenied("signature_invalid", "This playback link is not valid; ask the API for a new one.")
+    return Grant(data["asset"], data["user"], data["key"])
+
+
+def grant_holder(grant: Grant) -> User:
+    """The user of the grant, if the API token that issued it still stands (not revoked or expired)
+    and the user and partner are active: what authentication checks on every API request."""
+    live_tokens = AuthToken.objects.filter(token_key=grant.token_key, user_id=grant.user_id).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+    user = User.objects.filter(pk=grant.user_id, is_active=True, partner__is_active=True).select_related(
+        "partner").first()
+    if user is None or not live_tokens.exists():
+        raise PlaybackDenied("playback_revoked",
+                             "The API token that made this playback link was revoked; ask the API for a new one.")
+    return user
 
 
 def object_key(asset: Asset, path: str) -> str | None:
@@ -56,9 +95,9 @@ def object_key(asset: Asset, path: str) -> str | None:
     return key if key.startswith(base + "/") and ".." not in path.split("/") else None
 
 
-def media_url(asset: Asset, path: str) -> str | None:
+def media_url(asset: Asset, path: str, expires_in: int) -> str | None:
     key = object_key(asset, path)
-    return get_storage().download_url(key, DOWNLOAD_URL_EXPIRY, posixpath.basename(key)) if key else None
+    return get_storage().download_url(key, expires_in, posixpath.basename(key)) if key else None
 
 
 def read_playlist(asset: Asset, path: str) -> str | None:
@@ -67,6 +106,39 @@ def read_playlist(asset: Asset, path: str) -> str | None:
         return None
     with get_storage().open(key) as stream:
         return stream.read().decode("utf-8")
+
+
+def variant_playlist(asset: Asset, path: str, absolute) -> str | None:
+    """The stored media playlist with every media URI replaced by the store's signed URL.
+
+    ``absolute`` makes a URL absolute (the request's ``build_absolute_uri``): the filesystem store
+    signs paths on the API. The URLs outlive the playlist's duration by PLAYBACK_MEDIA_URL_EXPIRY,
+    since a VOD player reads a playlist once and fetches its last segment near the end.
+    """
+    text = read_playlist(asset, path)
+    if text is None:
+        return None
+    duration = sum(float(value) for value in re.findall(r"^#EXTINF:([0-9.]+)", text, flags=re.M))
+    expires_in = settings.PLAYBACK_MEDIA_URL_EXPIRY + math.ceil(duration)
+    folder = posixpath.dirname(path)
+    signed: dict[str, str] = {}  # single-file ladders name one file in every segment: sign it once
+
+    def sign(uri: str) -> str:
+        if uri not in signed:
+            url = media_url(asset, posixpath.join(folder, uri), expires_in)
+            if url is None:
+                raise PlaybackDenied("invalid_playlist", "The playlist names a file outside its package.")
+            signed[uri] = absolute(url)
+        return signed[uri]
+
+    lines = []
+    for line in text.splitlines():
+        if line.startswith("#EXT-X-MAP:"):
+            line = _URI_ATTRIBUTE.sub(lambda match: f'URI="{sign(match[1])}"', line)
+        elif line and not line.startswith("#"):
+            line = sign(line)
+        lines.append(line)
+    return "\n".join(lines) + "\n"
 
 
 def master_playlist(asset: Asset, tracks: list[SubtitleTrack]) -> str:
@@ -107,6 +179,28 @@ def subtitle_playlist(track: SubtitleTrack, duration: float) -> str:
         "#EXT-X-MEDIA-SEQUENCE:0\n#EXT-X-PLAYLIST-TYPE:VOD\n"
         f"#EXTINF:{duration:.3f},\n{track.pk}.vtt\n#EXT-X-ENDLIST\n"
     )
+
+
+def timed_for_ladder(vtt: str, asset: Asset) -> str:
+    """The WebVTT file with an X-TIMESTAMP-MAP putting cue time 0 at the ladder's first picture.
+
+    Cues are timed on the programme's timeline, which starts at 0; the ladder's presentation
+    timeline starts later (B-frame delay of the encoder, AAC priming), 80 ms at 25 fps on the
+    default preset. Without the map players show every cue that much early. RFC 8216 section 3.5.
+    """
+    start = ladder_start(asset)
+    if start is None:  # a ladder transcoded before renditions recorded their start
+        return vtt
+    header, _, rest = vtt.partition("\n")
+    mpegts = round(start * MPEG_TS_CLOCK)
+    return f"{header}\nX-TIMESTAMP-MAP=MPEGTS:{mpegts},LOCAL:00:00:00.000\n{rest}"
+
+
+def ladder_start(asset: Asset) -> float | None:
+    """The first presentation time of the ladder's video (probed from its media when it was made)."""
+    renditions = (asset.technical or {}).get("renditions", [])
+    starts = [r["start_time"] for r in renditions if r.get("kind") == "video" and r.get("start_time") is not None]
+    return min(starts) if starts else None
 
 
 def programme_duration(asset: Asset, tracks: list[SubtitleTrack]) -> float:

@@ -136,7 +136,9 @@ def _upload_body(request, upload: Upload) -> dict:
 
 
 class PlaybackLinkView(generics.GenericAPIView):
-    """A signed HLS playback URL for a ready HLS asset, with the subtitles the caller may fetch."""
+    """A signed HLS playback URL for a ready HLS asset, with the subtitles the caller may fetch.
+
+    The link stands only as long as the API token that asked for it: revoking that token ends playback."""
 
     serializer_class = DownloadLinkSerializer
     permission_classes = [CanFetchMedia]
@@ -151,5 +153,5 @@ class PlaybackLinkView(generics.GenericAPIView):
         audit.record(actor=request.user, partner=asset.programme.owner, action="asset.playback_link", obj=asset,
                      by_partner=request.user.partner.code)
         expires_at = timezone.now() + timedelta(seconds=settings.PLAYBACK_URL_EXPIRY)
-        url = request.build_absolute_uri(playback.playback_path(asset, request.user.partner))
+        url = request.build_absolute_uri(playback.playback_path(asset, request.user, request.auth))
         return Response({"url": url, "expires_at": expires_at})

@@ -64,11 +64,13 @@ class PartView(SignedStoreView):
 
 
 class ObjectView(SignedStoreView):
-    """``GET …/objects/?key=…&filename=…&expires=…&signature=…``: a stored file, with byte ranges."""
+    """``GET …/objects/<key>?filename=…&expires=…&signature=…``: a stored file, with byte ranges.
 
-    def get(self, request) -> HttpResponse:
+    Web players fetch these (HLS segments): CORS is CorsMiddleware's (settings.CORS_URLS_REGEX)."""
+
+    def get(self, request, key: str) -> HttpResponse:
         storage = self.store()
-        key, filename = request.GET.get("key", ""), request.GET.get("filename", "")
+        filename = request.GET.get("filename", "")
         storage.authorize_download(key, filename, request.GET.get("expires"), request.GET.get("signature"))
         info = storage.head(key)
         stream = storage.open(key)

@@ -15,7 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from backend.common.errors import library_error
 from storage.base import Storage, content_disposition
@@ -130,8 +130,8 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             if method == "PUT" and (match := re.fullmatch(r"/storage/parts/(\w+)/(\d+)", url.path)):
                 return self._put_part(match.group(1), int(match.group(2)), parse_qs(url.query))
-            if method == "GET" and url.path == "/storage/download/":
-                return self._download(parse_qs(url.query))
+            if method == "GET" and url.path.startswith("/storage/download/"):
+                return self._download(unquote(url.path.removeprefix("/storage/download/")), parse_qs(url.query))
             if self.headers.get("Authorization") != f"Token {TOKEN}":
                 return self._reply(401, {"code": "not_authenticated", "detail": "token required"})
             body = self._json_body()
@@ -173,10 +173,10 @@ class _Handler(BaseHTTPRequestHandler):
         part = storage.receive_part(upload_id, number, self.rfile, length, self.headers.get("Content-MD5"))
         self._reply(200, {}, {"ETag": f'"{part.etag}"'})
 
-    def _download(self, query: dict) -> None:
+    def _download(self, key: str, query: dict) -> None:
         storage = self.app.storage
         assert isinstance(storage, FilesystemStorage)
-        key, filename = query["key"][0], query["filename"][0]
+        filename = query["filename"][0]
         storage.authorize_download(key, filename, query.get("expires", [None])[0], query.get("signature", [None])[0])
         info = storage.head(key)
         self.send_response(200)
