@@ -218,8 +218,7 @@ def main() -> None:
 
             make = lambda: ElasticsearchBackend(url, index_prefix="bench_", replicas=0)  # noqa: E731
             rows.append(run("elasticsearch", corpus, make, args.docs, args.queries, args.rounds))
-            backend = make()
-            backend.client.indices.delete(index=f"{backend.alias}-*")
+            make().drop()
     print(f"\n{'backend':<14}{'corpus':<10}{'docs':>8}{'docs/s':>8}{'first p50':>11}{'p95':>7}"
           f"{'warm p50':>10}{'p95':>7}{'median hits':>13}{'load':>6}")
     for r in rows:

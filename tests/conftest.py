@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 from backend.exchange.settings import filesystem_storage
 from backend.partners import services
 from backend.partners.models import Role
+from backend.search.engine import search_backend
 
 
 def vocabulary() -> None:
@@ -70,6 +71,9 @@ def isolated_stores(settings, tmp_path):
     settings.OBJECT_STORAGE = filesystem_storage(tmp_path / "store")
     settings.SEARCH_EMBEDDED_PATH = tmp_path / "search.sqlite3"
     settings.SEARCH_INDEX_PREFIX = f"test-{uuid.uuid4().hex[:12]}"
+    yield
+    if settings.ELASTICSEARCH_URL:  # a real node keeps indices: drop this test's (a node has ~1000 shards)
+        search_backend().drop()
 
 
 @pytest.fixture

@@ -9,10 +9,13 @@
 # SeaweedFS's go.mod has a replace directive, so `go install pkg@version` refuses it; it is built
 # from a two-line wrapper module instead (the same replace), cached in
 # ~/.cache/exchange-engines/s3/weed-$WEED_VERSION/weed (the Go module cache keeps the sources).
-# Data and logs: var/s3/. Credentials are fixed test values (override with the env below).
+# Data and logs: var/s3/; a server starts empty unless S3_KEEP_DATA=1 (tests make a bucket per
+# case and never drop them). Credentials are fixed test values (override with the env below).
 #
 # Environment: S3_PORT (9350; the master, volume and filer take the next three ports and their
-# gRPC ports +10000), S3_BUCKET (exchange-test), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION.
+# gRPC ports +10000), S3_BUCKET (exchange-test), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION,
+# S3_KEEP_DATA. Volumes are 64 MB each and as many as the free disk holds (-volume.max=0), so a
+# 2 GiB benchmark upload fits.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -35,7 +38,9 @@ engine=s3
 
 build() {
   [ -x "$bin" ] && return 0
-  command -v go >/dev/null || die "go is needed to build SeaweedFS"
+  # The Go tarball's usual place, in case a non-login shell (CI) lacks it on PATH.
+  command -v go >/dev/null || PATH="$PATH:/usr/local/go/bin"
+  command -v go >/dev/null || die "go (1.26 or newer) is needed to build SeaweedFS"
   local work
   work="$(dirname "$bin")/build"
   mkdir -p "$work"
@@ -80,6 +85,7 @@ start() {
   fi
   local started=$SECONDS
   build
+  [ "${S3_KEEP_DATA:-0}" = 1 ] || rm -rf "$state/data"
   mkdir -p "$state/data" "$state/logs"
   local config="$state/s3-identities.json"
   cat > "$config" <<EOF
@@ -90,7 +96,7 @@ EOF
   local master=$((S3_PORT + 1)) volume=$((S3_PORT + 2)) filer=$((S3_PORT + 3))
   log "starting SeaweedFS on $endpoint (data $state/data)"
   nohup "$bin" -logdir="$state/logs" server -dir="$state/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
-    -master.port="$master" -master.volumeSizeLimitMB=64 -volume.port="$volume" -volume.max=16 \
+    -master.port="$master" -master.volumeSizeLimitMB=64 -volume.port="$volume" -volume.max=0 \
     -filer -filer.port="$filer" -s3 -s3.port="$S3_PORT" -s3.config="$config" \
     > "$state/logs/weed.out" 2>&1 &
   echo $! > "$pid_file"

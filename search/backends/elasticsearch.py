@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Iterable, Iterator, Mapping
 
-from elasticsearch import ApiError, Elasticsearch, TransportError, helpers
+from elasticsearch import ApiError, BadRequestError, Elasticsearch, TransportError, helpers
 from elasticsearch.dsl import Q, Search
 
 from search.backends.base import (
@@ -23,6 +23,7 @@ from search.query import SearchQuery, encode_cursor
 from search.results import Hit, SearchResults
 
 BULK_CHUNK = 500
+FIRST_VERSION = "00000000000000000000"  # the name of a first version; timestamped ones sort after it
 
 _SORTS = {
     "relevance": [{"_score": {"order": "desc"}}],
@@ -45,13 +46,31 @@ class ElasticsearchBackend(SearchBackend):
 
     def create_index(self) -> None:
         """Like the embedded backend, writes and searches call this first (once per instance), so
-        a fresh prefix works without a separate setup step."""
+        a fresh prefix works without a separate setup step.
+
+        Processes that start together (the API, workers) may all find no alias. The first version
+        has one fixed name, so Elasticsearch creates it once and answers the others
+        resource_already_exists_exception; with timestamped names each would add its own index
+        to the alias, and writes to an alias of several indices fail."""
         if self._ready:
             return
         with _errors():
             if not self.client.indices.exists_alias(name=self.alias):
-                self._create_version(alias=True)
+                try:
+                    self._create_version(alias=True, name=f"{self.alias}-{FIRST_VERSION}")
+                except BadRequestError as error:
+                    if error.error != "resource_already_exists_exception":
+                        raise
         self._ready = True
+
+    def drop(self) -> None:
+        """Delete every version of the index (tests and benchmarks clean up with it). By name:
+        Elasticsearch refuses wildcard deletes (action.destructive_requires_name)."""
+        with _errors():
+            names = self._versions()
+            if names:
+                self.client.indices.delete(index=",".join(names))
+        self._ready = False
 
     def reset(self) -> None:
         with _errors():
@@ -174,8 +193,8 @@ class ElasticsearchBackend(SearchBackend):
             prepared = prepare(doc)
             yield {"_op_type": "index", "_index": index, "_id": prepared.id, "_source": es_document(prepared)}
 
-    def _create_version(self, alias: bool, **settings: Any) -> str:
-        name = f"{self.alias}-{datetime.now(timezone.utc):%Y%m%d%H%M%S%f}"
+    def _create_version(self, alias: bool, name: str | None = None, **settings: Any) -> str:
+        name = name or f"{self.alias}-{datetime.now(timezone.utc):%Y%m%d%H%M%S%f}"
         index = programme_index(name, self.chinese_analyzer, replicas=self.replicas)
         if settings:
             index.settings(**settings)

@@ -36,11 +36,8 @@ def _factory(kind: str, tmp_path) -> tuple[BackendFactory, Callable[[], None]]:
     make = lambda: ElasticsearchBackend(ES_URL, index_prefix=prefix, replicas=0)  # noqa: E731
 
     def cleanup() -> None:
-        # By name: Elasticsearch refuses wildcard deletes (action.destructive_requires_name).
         backend = make()
-        names = list(backend.client.indices.get(index=f"{backend.alias}-*", expand_wildcards="all").body)
-        if names:
-            backend.client.indices.delete(index=",".join(names))
+        backend.drop()
         backend.close()
 
     return make, cleanup
@@ -50,6 +47,14 @@ def _factory(kind: str, tmp_path) -> tuple[BackendFactory, Callable[[], None]]:
 def make_backend(request, tmp_path) -> Iterator[BackendFactory]:
     make, cleanup = _factory(request.param, tmp_path)
     make().reset()
+    yield make
+    cleanup()
+
+
+@pytest.fixture(params=BACKENDS)
+def make_unused_backend(request, tmp_path) -> Iterator[BackendFactory]:
+    """Like make_backend, with nothing created yet: the first use creates the index."""
+    make, cleanup = _factory(request.param, tmp_path)
     yield make
     cleanup()
 

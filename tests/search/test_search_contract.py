@@ -4,7 +4,9 @@ Runs on the embedded backend always and on Elasticsearch when ELASTICSEARCH_URL 
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from tests.search.search_corpus import CORPUS, programme
@@ -249,3 +251,19 @@ def test_a_warmed_reader_follows_another_instances_writes(make_backend):
     writer.refresh()
     assert reader.search(SearchQuery(text="Leopard", languages=("en",))).total == 6
     assert reader.search(SearchQuery(text="valley")).total == 0
+
+
+def test_concurrent_first_writers_create_one_index_and_keep_every_document(make_unused_backend):
+    # An API process and workers may all be first to touch a fresh index at once.
+    writers = [make_unused_backend() for _ in range(6)]
+    barrier = threading.Barrier(len(writers))
+
+    def first_write(writer, doc) -> None:
+        barrier.wait()
+        writer.index([doc])
+
+    with ThreadPoolExecutor(len(writers)) as pool:
+        list(pool.map(first_write, writers, CORPUS[:6]))
+    reader = make_unused_backend()
+    reader.refresh()
+    assert sorted(ids(reader.search(SearchQuery(size=100)))) == sorted(doc["id"] for doc in CORPUS[:6])

@@ -2,6 +2,8 @@
 
 The S3 server is the real one CI starts (deploy/engines/s3.sh, SeaweedFS) when
 ``S3_TEST_ENDPOINT_URL`` names it, else a moto server process, so `make test` needs no build.
+CI's S3 leg also sets ``REQUIRE_S3=1``: then there must be a real server, and a skipped case
+that uses it fails, so that leg cannot pass by running nothing (as REQUIRE_ELASTICSEARCH).
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from storage.s3 import S3Storage
 from tests.storage.protocol_server import ProtocolApp, ProtocolServer
 
 MiB = 1024 * 1024
+REQUIRE_S3 = os.environ.get("REQUIRE_S3") == "1"
 
 
 def _free_port() -> int:
@@ -57,7 +60,21 @@ def s3_server():
         yield S3Server(os.environ["S3_TEST_ENDPOINT_URL"], os.environ.get("S3_TEST_ACCESS_KEY_ID", "exchange-test"),
                        os.environ.get("S3_TEST_SECRET_ACCESS_KEY", "exchange-test-secret"), real=True)
         return
+    if REQUIRE_S3:
+        pytest.fail("REQUIRE_S3=1 but S3_TEST_ENDPOINT_URL is not set: start deploy/engines/s3.sh")
     yield from _moto_server()
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """With REQUIRE_S3=1 a skipped case on the S3 server is a failure. Conftests that share the
+    S3 fixtures import this hook too."""
+    outcome = yield
+    report = outcome.get_result()
+    if REQUIRE_S3 and report.skipped and _uses_s3(item):
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        report.outcome = "failed"
+        report.longrepr = f"REQUIRE_S3=1, yet this S3 case was skipped: {reason}"
 
 
 def _moto_server():
@@ -83,6 +100,13 @@ def _moto_server():
     yield S3Server(endpoint, "testing", "testing", real=False)
     process.terminate()
     process.wait(timeout=10)
+
+
+def _uses_s3(item) -> bool:
+    """A case on the S3 server: it asks for it, or a parametrized store fixture picks it."""
+    names = {*getattr(item, "fixturenames", ()), *getattr(item, "funcargs", {})}
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return bool(names & {"s3_server", "s3_storage", "s3_store"}) or bool({"s3", "s3_store"} & set(map(str, params.values())))
 
 
 @pytest.fixture

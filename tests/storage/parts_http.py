@@ -2,6 +2,7 @@
 
 import base64
 import hashlib
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 
@@ -10,6 +11,13 @@ def put_part(url: str, data: bytes, md5_of: bytes | None = None) -> requests.Res
     """PUT ``data``, declaring the MD5 of ``md5_of`` (default: of ``data`` itself)."""
     md5 = base64.b64encode(hashlib.md5(data if md5_of is None else md5_of).digest()).decode()
     return requests.put(url, data=data, headers={"Content-MD5": md5}, timeout=30)
+
+
+def part_number(url: str) -> int:
+    """The part a signed URL is for: S3's ``partNumber`` query parameter, else (the filesystem
+    store's part URLs) the last path segment."""
+    parsed = urlsplit(url)
+    return int(parse_qs(parsed.query).get("partNumber", [parsed.path.rsplit("/", 1)[1]])[0])
 
 
 def part_of(data: bytes, plan, number: int) -> bytes:

@@ -1,5 +1,5 @@
 """Media fixtures. The pipeline: small generated sources stored as source assets, and a fast ladder.
-Uploads: the real API server (pytest-django's live_server) on a filesystem or S3 (moto) store,
+Uploads: the real API server (pytest-django's live_server) on a filesystem or S3 store (see tests/storage),
 a programme of PTV, an editor's token, and helpers to talk to the API over HTTP."""
 
 from __future__ import annotations
@@ -20,7 +20,11 @@ from backend.media.models import Asset
 from backend.partners import services as partners
 from backend.partners.models import Role
 from backend.storage import get_storage
-from tests.storage.conftest import make_file, s3_server  # noqa: F401  (shared fixtures)
+from tests.storage.conftest import (  # noqa: F401  (shared; the hook fails skipped S3 cases under REQUIRE_S3=1)
+    make_file,
+    pytest_runtest_makereport,
+    s3_server,
+)
 
 SECRET = "TOP-SECRET-pipeline-کلید-密钥"
 FAST_LADDER = [{"name": "360p", "size": 360, "video_kbps": 600}, {"name": "240p", "size": 240, "video_kbps": 300}]
