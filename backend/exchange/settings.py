@@ -104,6 +104,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
                 "django.template.context_processors.i18n",
                 "django.template.context_processors.csrf",
             ]
@@ -145,6 +146,7 @@ LANGUAGES = [
 LOCALE_PATHS = [BASE_DIR / "backend" / "portal" / "locale"]
 LOGIN_URL = "portal:sign-in"
 LOGIN_REDIRECT_URL = "portal:catalogue"
+LOGOUT_REDIRECT_URL = "portal:sign-in"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -37,9 +37,10 @@ def allows(permission: type[BasePermission], user, obj=None, method: str = "POST
         return False
 
 
-def require(permission: type[BasePermission], request, obj=None) -> None:
-    """403 unless the permission class allows this request (with the API's message)."""
-    probe = SimpleNamespace(user=request.user, method=request.method)
+def require(permission: type[BasePermission], request, obj=None, method: str = "POST") -> None:
+    """403 unless the permission class allows the change a page is for (with the API's message):
+    the form to edit a programme is the owner editors' business even when only shown (GET)."""
+    probe = SimpleNamespace(user=request.user, method=method)
     check = permission()
     try:
         allowed = check.has_permission(probe, None) and (obj is None or check.has_object_permission(probe, None, obj))

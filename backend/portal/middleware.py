@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 
 API_PREFIXES = ("/api/", "/healthz", "/readyz")
 
@@ -19,6 +20,10 @@ class PortalLocaleMiddleware(LocaleMiddleware):
     def process_request(self, request):
         if is_portal_path(request.path_info):
             super().process_request(request)
+        else:
+            # Activated explicitly: a thread's previous request may have been a page in another language.
+            translation.activate(settings.LANGUAGE_CODE)
+            request.LANGUAGE_CODE = settings.LANGUAGE_CODE
 
     def process_response(self, request, response):
         if is_portal_path(request.path_info):

@@ -4,6 +4,8 @@ service), so each rule lives in one place."""
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib.auth import views as auth_views
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
@@ -30,6 +32,8 @@ from backend.search.views import build_query
 from backend.storage import DOWNLOAD_URL_EXPIRY, get_storage
 from backend.subtitles import selectors as subtitles
 
+NO_ID = uuid.UUID(int=0)
+
 sign_in = auth_views.LoginView.as_view(
     template_name="portal/sign_in.html", authentication_form=SignInForm, redirect_authenticated_user=True
 )
@@ -40,7 +44,7 @@ def _poster_urls(partner, programmes) -> dict:
     """One query for the posters of a page of programmes, through the API's asset visibility."""
     posters = media.visible_assets(partner).filter(
         kind=Asset.Kind.POSTER, state=Asset.State.READY, programme__in=programmes
-    ).only("programme_id", "storage_key", "original_filename")
+    ).select_related(None).only("programme_id", "storage_key")
     storage = get_storage()
     return {poster.programme_id: storage.download_url(poster.storage_key, DOWNLOAD_URL_EXPIRY, "poster.jpg")
             for poster in posters}
@@ -177,6 +181,8 @@ def deliver_page(request, pk):
         "programme": programme, "assets": assets, "tracks": tracks,
         "content_languages": CONTENT_TAG.values(), "asset_states": labels.ASSET_STATES,
         "asset_kinds": labels.ASSET_KINDS,
+        # The API routes uploads by id only (no list): the page's script appends "<id>/".
+        "uploads_url": reverse("upload-detail", args=[NO_ID]).removesuffix(f"{NO_ID}/"),
     })
 
 
