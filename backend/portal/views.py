@@ -53,6 +53,8 @@ def _poster_urls(partner, programmes) -> dict:
 def _search_request(request):
     """The search API's parameters from the page's query string, the interface language weighing most."""
     params = request.GET.copy()
+    for name in [name for name, values in params.lists() if not any(values)]:
+        del params[name]  # the page's empty inputs mean "any", as an absent API parameter does
     if not params.get("languages"):
         params["languages"] = viewer_tag()
     request.GET = params
@@ -86,10 +88,12 @@ def catalogue_page(request):
         query = request.GET.copy()
         query["cursor"] = results.next_cursor
         next_query = query.urlencode()
+    first = request.GET.copy()
+    first.pop("cursor", None)
     return render(request, "portal/catalogue.html", {
         "q": request.GET.get("q", ""), "errors": errors, "programmes": hits, "facets": facets,
         "count": results.total if results else 0, "next_query": next_query,
-        "paged": bool(request.GET.get("cursor")), "media_choices": labels.MEDIA.items(),
+        "first_query": first.urlencode() if request.GET.get("cursor") else None, "media_choices": labels.MEDIA.items(),
         "avails": {name: request.GET.get(f"avail_{name}", "") for name in ("territory", "media", "from", "to")},
         "can_create": allows(CanEditCatalogue, request.user),
     })
