@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: run test install system-packages bench
+.PHONY: run test install system-packages bench static messages
 
 run: install
 	$(BIN)/python manage.py migrate --noinput
@@ -17,7 +17,25 @@ run: install
 test: install
 	DATA_DIR=$${DATA_DIR:-$(CURDIR)/var/test} $(BIN)/pytest $(PYTEST_ARGS)
 
-install: system-packages $(VENV)/.installed
+install: system-packages $(VENV)/.installed static messages
+
+# The portal's player: hls.js from npm (pinned by package-lock.json), served as one of our static files.
+HLS_JS := backend/portal/static/portal/vendor/hls.min.js
+static: $(HLS_JS)
+
+$(HLS_JS): package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p $(dir $@)
+	cp node_modules/hls.js/dist/hls.min.js $@
+
+# The portal's interface languages: .po catalogues live in git, .mo files are built here (gettext).
+PO_FILES := $(wildcard backend/portal/locale/*/LC_MESSAGES/django.po)
+MO_STAMP := backend/portal/locale/.compiled
+messages: $(MO_STAMP)
+
+$(MO_STAMP): $(PO_FILES) $(VENV)/.installed
+	cd backend/portal && ../../$(BIN)/django-admin compilemessages --verbosity 0
+	touch $@
 
 system-packages:
 	@deploy/install-system-packages.sh

@@ -64,6 +64,7 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver"
 INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
+    "django.contrib.sessions",
     "django.contrib.staticfiles",
     "rest_framework",
     "knox",
@@ -80,14 +81,21 @@ INSTALLED_APPS = [
     "backend.media",
     "backend.subtitles",
     "backend.webhooks",
+    "backend.portal",
 ]
 
 MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",  # CORS_URLS_REGEX: playback and signed media only
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # The portal's: people sign in with a session (the API keeps its tokens) and read it in their language.
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "backend.portal.middleware.PortalLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "backend.common.query.QueryParameterMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "backend.portal.middleware.ContentSecurityPolicyMiddleware",
 ]
 
 ROOT_URLCONF = "backend.exchange.urls"
@@ -96,7 +104,14 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "APP_DIRS": True,
-        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.csrf",
+            ]
+        },
     }
 ]
 
@@ -122,6 +137,23 @@ LANGUAGE_CODE = "en"
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
+# The portal's interface languages (Django's codes; backend.portal.languages maps them to content tags).
+LANGUAGES = [
+    ("en", "English"),
+    ("zh-hans", "中文（简体）"),
+    ("ar", "العربية"),
+    ("ur", "اردو"),
+    ("az", "Azərbaycan dili"),
+    ("ru", "Русский"),
+]
+LOCALE_PATHS = [BASE_DIR / "backend" / "portal" / "locale"]
+LOGIN_URL = "portal:sign-in"
+LOGIN_REDIRECT_URL = "portal:catalogue"
+LOGOUT_REDIRECT_URL = "portal:sign-in"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(12 * 3600)))
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", DATA_DIR / "static"))
@@ -131,7 +163,11 @@ STORAGES = {"staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFiles
 WHITENOISE_USE_FINDERS = True
 
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["backend.partners.authentication.PartnerTokenAuthentication"],
+    # Tokens first (their 401 names the scheme); the portal's pages call the API with the session, CSRF enforced.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "backend.partners.authentication.PartnerTokenAuthentication",
+        "backend.portal.authentication.PartnerSessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["backend.partners.permissions.IsPartnerMember"],
     "DEFAULT_PAGINATION_CLASS": "backend.common.pagination.PageNumberPagination",
     "PAGE_SIZE": 25,

@@ -46,9 +46,13 @@ urlpatterns = [
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    # People's pages: the partner portal at the root, and Django's language switch (set_language).
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("backend.portal.urls")),
 ]
 
+# The API's paths answer with its JSON error shape; the portal's with a page (backend.portal.errors).
 handler400 = "backend.common.errors.json_400"
-handler403 = "backend.common.errors.json_403"
-handler404 = "backend.common.errors.json_404"
-handler500 = "backend.common.errors.json_500"
+handler403 = "backend.portal.errors.permission_denied"
+handler404 = "backend.portal.errors.page_not_found"
+handler500 = "backend.portal.errors.server_error"

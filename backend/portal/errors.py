@@ -1,0 +1,30 @@
+"""Error pages: people get a page in their language, API clients the JSON error shape."""
+
+from django.shortcuts import render
+
+from backend.common.errors import json_403, json_404, json_500
+from backend.portal.middleware import is_portal_path
+
+
+def page_not_found(request, exception=None):
+    if not is_portal_path(request.path_info):
+        return json_404(request, exception)
+    response = render(request, "portal/error.html", {"status": 404}, status=404)
+    response.portal_page = True
+    return response
+
+
+def server_error(request):
+    if not is_portal_path(request.path_info):
+        return json_500(request)
+    response = render(request, "portal/error.html", {"status": 500}, status=500)
+    response.portal_page = True
+    return response
+
+
+def permission_denied(request, exception=None):
+    if not is_portal_path(request.path_info):
+        return json_403(request, exception)
+    response = render(request, "portal/error.html", {"status": 403, "detail": str(exception or "")}, status=403)
+    response.portal_page = True
+    return response
