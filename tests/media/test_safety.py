@@ -1,6 +1,5 @@
 """Untrusted uploads: playlists, references and limits are refused before ffmpeg follows anything."""
 
-from pathlib import Path
 
 import pytest
 

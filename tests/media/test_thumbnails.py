@@ -1,4 +1,3 @@
-import pytest
 
 from media.probe import probe
 from media.thumbnails import make_thumbnails
