@@ -1,6 +1,5 @@
 """Untrusted uploads: playlists, references and limits are refused before ffmpeg follows anything."""
 
-
 import pytest
 
 from media import safety

@@ -1,4 +1,3 @@
-
 from media.probe import probe
 from media.thumbnails import make_thumbnails
 
