@@ -1,4 +1,7 @@
-"""Error pages: people get a page in their language, API clients the JSON error shape."""
+"""Error pages: people get a page in their language, API clients the JSON error shape.
+
+A page only for the portal's paths and a client that asks for HTML (a browser's Accept): a
+machine that mistypes a URL still gets the JSON shape with its `code`."""
 
 from django.shortcuts import render
 
@@ -6,8 +9,12 @@ from backend.common.errors import json_403, json_404, json_500
 from backend.portal.middleware import is_portal_path
 
 
+def wants_page(request) -> bool:
+    return is_portal_path(request.path_info) and "text/html" in request.headers.get("Accept", "")
+
+
 def page_not_found(request, exception=None):
-    if not is_portal_path(request.path_info):
+    if not wants_page(request):
         return json_404(request, exception)
     response = render(request, "portal/error.html", {"status": 404}, status=404)
     response.portal_page = True
@@ -15,7 +22,7 @@ def page_not_found(request, exception=None):
 
 
 def server_error(request):
-    if not is_portal_path(request.path_info):
+    if not wants_page(request):
         return json_500(request)
     response = render(request, "portal/error.html", {"status": 500}, status=500)
     response.portal_page = True
@@ -23,7 +30,7 @@ def server_error(request):
 
 
 def permission_denied(request, exception=None):
-    if not is_portal_path(request.path_info):
+    if not wants_page(request):
         return json_403(request, exception)
     response = render(request, "portal/error.html", {"status": 403, "detail": str(exception or "")}, status=403)
     response.portal_page = True
