@@ -2,12 +2,22 @@
 
 import unicodedata
 
+import pycountry
 from django.conf import settings
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from backend.common.languages import InvalidCode, normalise_country_code, normalise_language_tag
 
 
+# BCP 47's syntax (RFC 5646 §2.1) as far as a pattern can say; the language subtag must also be registered.
+LANGUAGE_TAG_SCHEMA = {"type": "string", "pattern": r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$", "maxLength": 35,
+                       "description": "A BCP 47 tag whose language is in the IANA registry (en, zh-Hans, ar, ur, az-Latn)"}
+COUNTRY_CODES = sorted(country.alpha_2 for country in pycountry.countries)
+
+
+@extend_schema_field(LANGUAGE_TAG_SCHEMA)
 class LanguageTagField(serializers.CharField):
     default_error_messages = {"invalid_language": "{message}"}
 
@@ -18,6 +28,7 @@ class LanguageTagField(serializers.CharField):
             self.fail("invalid_language", message=str(exc))
 
 
+@extend_schema_field({"type": "string", "enum": COUNTRY_CODES, "description": "ISO 3166-1 alpha-2 (any case)"})
 class CountryCodeField(serializers.CharField):
     default_error_messages = {"invalid_country": "{message}"}
 
@@ -43,10 +54,13 @@ class LocalisedField(serializers.DictField):
     default_error_messages = {
         "too_many_languages": "At most {limit} languages.",
         "duplicate_language": "{tag!r} is given twice (as {first!r} and {second!r}).",
+        "required": "Give it in at least one language.",
     }
 
-    def __init__(self, *, max_length: int, **kwargs):
+    def __init__(self, *, max_length: int, min_languages: int = 0, **kwargs):
+        """``min_languages``: how many languages must have text (blank values do not count)."""
         self.max_length = max_length
+        self.min_languages = min_languages
         kwargs.setdefault("child", serializers.CharField(max_length=max_length, allow_blank=True, trim_whitespace=True))
         super().__init__(**kwargs)
 
@@ -75,6 +89,8 @@ class LocalisedField(serializers.DictField):
                 cleaned[tag] = value
         if errors:
             raise serializers.ValidationError(errors)
+        if len(cleaned) < self.min_languages:
+            self.fail("required")
         return cleaned
 
     def clean_value(self, value):
@@ -94,3 +110,21 @@ class LocalisedKeywordsField(LocalisedField):
     def clean_value(self, value):
         # Keep order, drop blanks and duplicates.
         return list(dict.fromkeys(clean_text(keyword) for keyword in value if clean_text(keyword)))
+
+
+class LocalisedFieldSchema(OpenApiSerializerFieldExtension):
+    """The schema of a localised field says what it refuses: fewer languages than it needs, more
+    than LOCALISED_MAX_LANGUAGES. (OpenAPI 3.0 cannot constrain property names: the tags' rules
+    are in the description.)"""
+
+    target_class = LocalisedField
+    match_subclasses = True
+
+    def map_serializer_field(self, auto_schema, direction):
+        schema = auto_schema._map_serializer_field(self.target, direction, bypass_extensions=True)
+        schema["maxProperties"] = settings.LOCALISED_MAX_LANGUAGES
+        if self.target.min_languages:
+            schema["minProperties"] = self.target.min_languages
+            schema["additionalProperties"] = {**schema.get("additionalProperties", {}), "pattern": r"\S"}
+        schema.setdefault("description", "Keyed by registered BCP 47 language tags (en, zh-Hans, ar, ur, az-Latn)")
+        return schema

@@ -27,12 +27,7 @@ class CoProducerSerializer(serializers.ModelSerializer):
 
 class CreditSerializer(serializers.Serializer):
     role = serializers.ChoiceField(choices=CREDIT_ROLES)
-    name = LocalisedField(max_length=200, help_text="The name in one or more scripts")
-
-    def validate_name(self, value):
-        if not value:
-            raise serializers.ValidationError("Give the name in at least one language.", code="required")
-        return value
+    name = LocalisedField(max_length=200, min_languages=1, help_text="The name in one or more scripts")
 
 
 class OwnProgrammeField(serializers.PrimaryKeyRelatedField):
@@ -50,7 +45,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         required=False, allow_null=True,
         help_text="The series of a season, or the season (or series) of an episode",
     )
-    title = LocalisedField(max_length=settings.LOCALISED_TEXT_MAX_LENGTH["title"])
+    title = LocalisedField(max_length=settings.LOCALISED_TEXT_MAX_LENGTH["title"], min_languages=1)
     synopsis = LocalisedField(max_length=settings.LOCALISED_TEXT_MAX_LENGTH["synopsis"], required=False)
     keywords = LocalisedKeywordsField(required=False)
     original_language = LanguageTagField()
@@ -67,11 +62,6 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "coproducers", "credits", "state", "published_at", "created_at", "updated_at",
         ]
         read_only_fields = ["id", "owner", "state", "published_at", "created_at", "updated_at"]
-
-    def validate_title(self, value):
-        if not value:
-            raise serializers.ValidationError("Give the title in at least one language.", code="required")
-        return value
 
     def validate_countries(self, value):
         return list(dict.fromkeys(value))

@@ -122,20 +122,18 @@ def django_error(exc: Exception) -> DomainError | None:
     answers them with handler400; DRF lets them through its handler, so both come here."""
     if isinstance(exc, RequestDataTooBig):
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
-        error = DomainError(f"The request body is over the {limit:,} byte limit; media and subtitle files "
-                            "over it go through uploads (POST /api/v1/programmes/{id}/uploads/).",
-                            code="request_too_large", limit=limit)
-        error.status_code = 413
-    elif isinstance(exc, DisallowedHost):
-        error = DomainError("The Host header names no host this server answers for (ALLOWED_HOSTS).",
-                            code="disallowed_host")
-    elif isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
-        error = DomainError(str(exc), code="too_many_fields")
-    elif isinstance(exc, SuspiciousOperation):
-        error = DomainError("The request was refused as malformed.", code="bad_request")
-    else:
-        return None
-    return error
+        error = DomainError(f"The request body is over the {limit:,} byte limit; masters go through "
+                            "uploads (POST /api/v1/programmes/{id}/uploads/).", code="request_too_large", limit=limit)
+        error.status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+        return error
+    if isinstance(exc, DisallowedHost):
+        return DomainError("The Host header names no host this server answers for (ALLOWED_HOSTS).",
+                           code="disallowed_host")
+    if isinstance(exc, (TooManyFieldsSent, TooManyFilesSent)):
+        return DomainError(str(exc), code="too_many_fields")
+    if isinstance(exc, SuspiciousOperation):
+        return DomainError("The request was refused as malformed.", code="bad_request")
+    return None
 
 
 def exception_handler(exc: Exception, context: dict) -> Response | None:

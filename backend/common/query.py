@@ -2,7 +2,7 @@
 
 DRF and django-filter ignore what they do not know (`?page_size=null`, `?sort_by=x`, a typo in a
 filter name), so a client believes it filtered or paged when it did not. Here a parameter the
-schema does not declare for the operation, or a value outside the schema's type, enum or bounds,
+schema does not declare for the operation, or an integer outside the schema's type or bounds,
 is 400 before the view runs. The schema is the one drf-spectacular serves at /api/schema/, so
 what is documented and what is accepted cannot drift apart.
 """
@@ -48,18 +48,18 @@ def declared_parameters(method: str, path: str) -> dict[str, dict] | None:
 
 
 def value_problem(value: str, schema: dict) -> ErrorDetail | None:
-    """Why ``value`` is not of the parameter's schema (enum, integer, bounds), with DRF's codes for
-    the same problems, so a client meets one code whether this check or a serializer refused it."""
-    if "enum" in schema and value not in [str(choice) for choice in schema["enum"]]:
-        choices = ", ".join(str(choice) for choice in schema["enum"])
-        return ErrorDetail(f"{value!r} is not one of: {choices}.", code="invalid_choice")
-    if schema.get("type") == "integer":
-        if not re.fullmatch(r"-?[0-9]{1,18}", value):
-            return ErrorDetail(f"{value!r} is not a whole number.", code="invalid")
-        if int(value) < schema.get("minimum", -float("inf")):
-            return ErrorDetail(f"Must be at least {schema['minimum']}.", code="min_value")
-        if int(value) > schema.get("maximum", float("inf")):
-            return ErrorDetail(f"Must be at most {schema['maximum']}.", code="max_value")
+    """Why ``value`` is not an integer the schema allows, with DRF's codes for the same problems.
+
+    Only integers are checked here: pagination quietly ignores a bad page size; everything else
+    (enums, dates, language tags...) is checked, with its own codes, by the filter or serializer."""
+    if schema.get("type") != "integer":
+        return None
+    if not re.fullmatch(r"-?[0-9]{1,18}", value):
+        return ErrorDetail(f"{value!r} is not a whole number.", code="invalid")
+    if int(value) < schema.get("minimum", -float("inf")):
+        return ErrorDetail(f"Must be at least {schema['minimum']}.", code="min_value")
+    if int(value) > schema.get("maximum", float("inf")):
+        return ErrorDetail(f"Must be at most {schema['maximum']}.", code="max_value")
     return None
 
 
@@ -84,7 +84,7 @@ def query_problems(parameters: dict[str, dict], query: QueryDict) -> dict[str, l
 
 
 class QueryParameterMiddleware:
-    """400 naming each parameter the schema refuses (`unknown_parameter`, `invalid_choice`, `invalid`...)."""
+    """400 naming each parameter the schema refuses (`unknown_parameter`, `invalid`, `min_value`, `max_value`)."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -1,8 +1,9 @@
 import uuid
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from backend.catalogue.fields import LanguageTagField
+from backend.catalogue.fields import COUNTRY_CODES, LanguageTagField
 from backend.catalogue.selectors import visible_programmes
 from backend.licensing import territories
 from backend.licensing.models import Licence, LicenceRequest, LocalizationType, Medium, RightsOffer
@@ -12,6 +13,8 @@ RIGHTS_FIELDS = [
 ]
 
 
+@extend_schema_field({"type": "string", "enum": sorted(territories.GROUPS) + COUNTRY_CODES,
+                      "description": "A group or an ISO 3166-1 alpha-2 code (any case)"})
 class TerritoryField(serializers.CharField):
     """An ISO 3166-1 alpha-2 code or a group name (ARAB_LEAGUE, GCC, SCO, WORLDWIDE)."""
 

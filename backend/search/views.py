@@ -111,7 +111,9 @@ class SearchView(APIView):
             *[OpenApiParameter(name, int) for name in INT_PARAMETERS],
             OpenApiParameter("sort", str, enum=list(SORTS)),
             OpenApiParameter("cursor", str, description="next_cursor of the previous page"),
-            *[OpenApiParameter(f"{AVAILS_PREFIX}{name}", str, description=f"Avails filter: `{name}` of GET /avails/")
+            *[OpenApiParameter(f"{AVAILS_PREFIX}{name}", str, description=f"Avails filter: `{name}` of GET /avails/. "
+                               "avail_territory, avail_media, avail_from and avail_to go together: "
+                               "any one without the others is 400 naming those missing")
               for name in ("territory", "media", "from", "to", "language", "localization", "exclusive")],
         ],
         responses=inline_serializer("SearchResults", {

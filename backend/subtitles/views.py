@@ -92,7 +92,8 @@ class DubbingKitView(APIView):
     permission_classes = [CanFetchMedia]
 
     @extend_schema(
-        parameters=[OpenApiParameter("languages", str, required=True, description="Comma-separated BCP 47 tags")],
+        parameters=[OpenApiParameter("languages", str, required=True, description="Comma-separated BCP 47 tags",
+                                     pattern=r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*(,[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*)*$")],
         responses={(200, "application/zip"): OpenApiTypes.BINARY},
     )
     def get(self, request, programme_pk):
