@@ -223,12 +223,13 @@ def measure_index_lag(api: str, writes: int) -> tuple[float, float]:
 
 
 def measure_media_start(flood: int, data_dir: Path) -> tuple[float, int]:
+    from django.db import transaction
+
     from backend.catalogue.models import Programme
     from backend.common.health import queue_depths
     from backend.media import signals
     from backend.media.models import Asset
     from backend.storage import get_storage
-    from django.db import transaction
     from workers.tasks import search as search_tasks
 
     for _ in range(flood):
