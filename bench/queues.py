@@ -8,6 +8,7 @@ processes `make run` starts: gunicorn, a worker on media.long, and a default wor
 beat) on everything else. Redis is `redis-server --port 6399 --save ""`, started here if the
 binary is installed (else its row says it was skipped).
 
+- broker alone: N messages put, then got and acknowledged, through kombu in this process.
 - throughput: N empty tasks (exchange.ping) published with no worker running, then drained
   by the default worker (concurrency 2): tasks/s from its first to its last "succeeded".
 - index lag: --writes PATCHes of published programmes through the API (HTTP, 4 clients), in
@@ -142,6 +143,7 @@ def run_broker(args) -> dict:
     data_dir = Path(os.environ["DATA_DIR"])
     processes = Processes(data_dir)
     try:
+        put_rate, get_rate = transport_rates(args.tasks)
         publish_rate = publish_pings(args.tasks)
         default_log = processes.worker("default", "media.short,index,notify,maintenance", 2, beat=True)
         throughput = drain_rate(default_log, args.tasks)
@@ -153,8 +155,26 @@ def run_broker(args) -> dict:
         media_start, depth_then = measure_media_start(args.flood, data_dir)
     finally:
         processes.stop()
-    return {"publish": publish_rate, "throughput": throughput, "index_lag": index_lag, "write_rate": write_rate,
+    return {"put": put_rate, "get": get_rate, "publish": publish_rate, "throughput": throughput, "index_lag": index_lag, "write_rate": write_rate,
             "media_start": media_start, "flood_left": depth_then}
+
+
+def transport_rates(count: int) -> tuple[float, float]:
+    """The broker alone, through kombu (no Celery, no worker): messages put/s, then got and acked/s."""
+    from workers import app
+
+    with app.connection_for_write() as conn:
+        queue = conn.SimpleQueue("bench.transport")
+        started = time.monotonic()
+        for number in range(count):
+            queue.put({"n": number})
+        put_rate = count / (time.monotonic() - started)
+        started = time.monotonic()
+        for _ in range(count):
+            queue.get(timeout=10).ack()
+        get_rate = count / (time.monotonic() - started)
+        queue.close()
+    return put_rate, get_rate
 
 
 def publish_pings(count: int) -> float:
@@ -283,6 +303,8 @@ def print_table(rows: dict[str, dict], args) -> None:
             print(f"{broker:<10} skipped: {row['skipped']}")
             continue
         lines = [
+            ("put", f"broker alone (kombu): messages put/s ({args.tasks})", row["put"], None),
+            ("get", f"broker alone (kombu): messages got and acked/s ({args.tasks})", row["get"], None),
             ("publish", f"publish, empty tasks/s ({args.tasks})", row["publish"], None),
             ("throughput", f"throughput, empty tasks/s drained ({args.tasks}, concurrency 2)", row["throughput"],
              "throughput"),

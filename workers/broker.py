@@ -59,15 +59,22 @@ class Channel(kombu_sqlalchemy.Channel):
     def _get(self, queue):
         queue_id = self._queue_id(queue)
         session = self.session
-        # Take the write lock first, so two consumers never read the same row.
+        # Look first without a lock: most polls find an empty queue, and the write lock they
+        # would take stalls every publisher. Then take the row under the write lock
+        # (BEGIN IMMEDIATE), so two consumers never get the same message.
+        oldest = text(f"SELECT id FROM {self.message_tablename} WHERE queue_id = :queue AND visible = 1 "
+                      "ORDER BY id LIMIT 1")
+        if session.execute(oldest, {"queue": queue_id}).first() is None:
+            session.commit()
+            raise Empty()
+        session.commit()
         session.execute(text("BEGIN IMMEDIATE TRANSACTION"))
         try:
             row = session.execute(
-                text(f"SELECT id, payload FROM {self.message_tablename} WHERE queue_id = :queue AND visible = 1 "
-                     "ORDER BY id LIMIT 1"), {"queue": queue_id}).first()
-            if row is None:
+                text(f"DELETE FROM {self.message_tablename} WHERE id = ({oldest.text}) RETURNING payload"),
+                {"queue": queue_id}).first()
+            if row is None:  # another consumer took it meanwhile
                 raise Empty()
-            session.execute(text(f"DELETE FROM {self.message_tablename} WHERE id = :id"), {"id": row.id})
             return loads(bytes_to_str(row.payload))
         finally:
             session.commit()
