@@ -15,6 +15,7 @@ run does (``pipeline.finish``: thumbnails, QC report, derived assets, ``ready``)
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 import time
@@ -56,27 +57,36 @@ class TaskReporter:
 
 def run(task: MediaChunk) -> bool:
     """Do one claimed task; returns whether it completed (False: its run ended meanwhile)."""
-    workdir = Path(tempfile.mkdtemp(prefix="exchange-chunk-", dir=settings.MEDIA_WORK_DIR))
+    # Named as the pipeline's scratch folders (with this process's id), so a worker that starts
+    # after this one was killed removes it (pipeline.sweep_scratch).
+    workdir = Path(tempfile.mkdtemp(prefix=f"{pipeline.SCRATCH_PREFIX}{os.getpid()}-chunk-",
+                                    dir=settings.MEDIA_WORK_DIR))
     try:
-        if task.kind == MediaChunk.Kind.ASSEMBLY:
-            return _assemble(task, workdir)
-        out = workdir / "out"
-        source = task.asset
-        info = source_info(source)
-        chunk_plan = chunks.ChunkPlan.from_dict(source.chunk_plan)
-        reporter = TaskReporter(task)
-        if task.kind == MediaChunk.Kind.VIDEO:
-            chunks.transcode_chunk(info, chunk_plan, task.index, out, pipeline.transcode_config(), pipeline.limits(),
-                                   on_progress=reporter, cancel=reporter.cancelled)
-        else:
-            chunks.transcode_audio(info, chunk_plan, out, pipeline.transcode_config(), pipeline.limits(),
-                                   on_progress=reporter, cancel=reporter.cancelled, parts=(task.part,))
-        if not chunking.is_current(task):  # ended while ffmpeg finished: store nothing
-            raise chunking.Superseded()
-        chunking.complete(task, _store_work(task, out))
-        return True
+        with pipeline.Heartbeat(task.asset_id, rows=MediaChunk.objects.filter(pk=task.pk)):
+            return _run(task, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(task: MediaChunk, workdir: Path) -> bool:
+    """One chunk's video, or one part of the audio, into the run's place in the store."""
+    if task.kind == MediaChunk.Kind.ASSEMBLY:
+        return _assemble(task, workdir)
+    out = workdir / "out"
+    source = task.asset
+    info = source_info(source)
+    chunk_plan = chunks.ChunkPlan.from_dict(source.chunk_plan)
+    reporter = TaskReporter(task)
+    if task.kind == MediaChunk.Kind.VIDEO:
+        chunks.transcode_chunk(info, chunk_plan, task.index, out, pipeline.transcode_config(), pipeline.limits(),
+                               on_progress=reporter, cancel=reporter.cancelled)
+    else:
+        chunks.transcode_audio(info, chunk_plan, out, pipeline.transcode_config(), pipeline.limits(),
+                               on_progress=reporter, cancel=reporter.cancelled, parts=(task.part,))
+    if not chunking.is_current(task):  # ended while ffmpeg finished: store nothing
+        raise chunking.Superseded()
+    chunking.complete(task, _store_work(task, out))
+    return True
 
 
 def source_info(source: Asset) -> MediaInfo:
