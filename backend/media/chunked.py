@@ -15,6 +15,7 @@ run does (``pipeline.finish``: thumbnails, QC report, derived assets, ``ready``)
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -29,6 +30,9 @@ from backend.storage import get_storage
 from media import chunks
 from media.probe import MediaInfo
 from media.safety import RemoteSource
+from storage import StorageError
+
+logger = logging.getLogger(__name__)
 
 # Long enough for the slowest chunk and the assembly's reads; the URL is made when the task starts.
 SOURCE_URL_EXPIRY = 12 * 3600
@@ -146,14 +150,18 @@ def _assemble(task: MediaChunk, workdir: Path) -> bool:
         pipeline.finish(source, info, outputs, result, generation=task.generation)
     except pipeline.Cancelled:
         raise chunking.Superseded()
-    chunking.complete(task, [])
     _delete_work(task)
+    chunking.complete(task, [])
     return True
 
 
 def _delete_work(task: MediaChunk) -> None:
-    """The intermediate files are not kept once the ladder is stored (a failure leaves them for a retry)."""
+    """The intermediate files are not kept once the ladder is stored; one the store fails to
+    delete is left behind (the asset is ready: that is no reason to run the assembly again)."""
     storage = get_storage()
     for key in chunking.outputs_of(task.asset_id, task.generation):
-        storage.delete(key)
+        try:
+            storage.delete(key)
+        except StorageError as error:
+            logger.warning("could not delete %s: %s", key, error)
 
