@@ -15,6 +15,8 @@ run does (``pipeline.finish``: thumbnails, QC report, derived assets, ``ready``)
 
 from __future__ import annotations
 
+import logging
+import os
 import shutil
 import tempfile
 import time
@@ -28,6 +30,9 @@ from backend.storage import get_storage
 from media import chunks
 from media.probe import MediaInfo
 from media.safety import RemoteSource
+from storage import StorageError
+
+logger = logging.getLogger(__name__)
 
 # Long enough for the slowest chunk and the assembly's reads; the URL is made when the task starts.
 SOURCE_URL_EXPIRY = 12 * 3600
@@ -56,27 +61,36 @@ class TaskReporter:
 
 def run(task: MediaChunk) -> bool:
     """Do one claimed task; returns whether it completed (False: its run ended meanwhile)."""
-    workdir = Path(tempfile.mkdtemp(prefix="exchange-chunk-", dir=settings.MEDIA_WORK_DIR))
+    # Named as the pipeline's scratch folders (with this process's id), so a worker that starts
+    # after this one was killed removes it (pipeline.sweep_scratch).
+    workdir = Path(tempfile.mkdtemp(prefix=f"{pipeline.SCRATCH_PREFIX}{os.getpid()}-chunk-",
+                                    dir=settings.MEDIA_WORK_DIR))
     try:
-        if task.kind == MediaChunk.Kind.ASSEMBLY:
-            return _assemble(task, workdir)
-        out = workdir / "out"
-        source = task.asset
-        info = source_info(source)
-        chunk_plan = chunks.ChunkPlan.from_dict(source.chunk_plan)
-        reporter = TaskReporter(task)
-        if task.kind == MediaChunk.Kind.VIDEO:
-            chunks.transcode_chunk(info, chunk_plan, task.index, out, pipeline.transcode_config(), pipeline.limits(),
-                                   on_progress=reporter, cancel=reporter.cancelled)
-        else:
-            chunks.transcode_audio(info, chunk_plan, out, pipeline.transcode_config(), pipeline.limits(),
-                                   on_progress=reporter, cancel=reporter.cancelled, parts=(task.part,))
-        if not chunking.is_current(task):  # ended while ffmpeg finished: store nothing
-            raise chunking.Superseded()
-        chunking.complete(task, _store_work(task, out))
-        return True
+        with pipeline.Heartbeat(task.asset_id, rows=MediaChunk.objects.filter(pk=task.pk)):
+            return _run(task, workdir)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def _run(task: MediaChunk, workdir: Path) -> bool:
+    """One chunk's video, or one part of the audio, into the run's place in the store."""
+    if task.kind == MediaChunk.Kind.ASSEMBLY:
+        return _assemble(task, workdir)
+    out = workdir / "out"
+    source = task.asset
+    info = source_info(source)
+    chunk_plan = chunks.ChunkPlan.from_dict(source.chunk_plan)
+    reporter = TaskReporter(task)
+    if task.kind == MediaChunk.Kind.VIDEO:
+        chunks.transcode_chunk(info, chunk_plan, task.index, out, pipeline.transcode_config(), pipeline.limits(),
+                               on_progress=reporter, cancel=reporter.cancelled)
+    else:
+        chunks.transcode_audio(info, chunk_plan, out, pipeline.transcode_config(), pipeline.limits(),
+                               on_progress=reporter, cancel=reporter.cancelled, parts=(task.part,))
+    if not chunking.is_current(task):  # ended while ffmpeg finished: store nothing
+        raise chunking.Superseded()
+    chunking.complete(task, _store_work(task, out))
+    return True
 
 
 def source_info(source: Asset) -> MediaInfo:
@@ -136,14 +150,18 @@ def _assemble(task: MediaChunk, workdir: Path) -> bool:
         pipeline.finish(source, info, outputs, result, generation=task.generation)
     except pipeline.Cancelled:
         raise chunking.Superseded()
-    chunking.complete(task, [])
     _delete_work(task)
+    chunking.complete(task, [])
     return True
 
 
 def _delete_work(task: MediaChunk) -> None:
-    """The intermediate files are not kept once the ladder is stored (a failure leaves them for a retry)."""
+    """The intermediate files are not kept once the ladder is stored; one the store fails to
+    delete is left behind (the asset is ready: that is no reason to run the assembly again)."""
     storage = get_storage()
     for key in chunking.outputs_of(task.asset_id, task.generation):
-        storage.delete(key)
+        try:
+            storage.delete(key)
+        except StorageError as error:
+            logger.warning("could not delete %s: %s", key, error)
 

@@ -30,7 +30,6 @@ from media.safety import Limits
 # The share of the asset's percent the chunked work stands for (as the one pass's transcode does).
 PROGRESS_LOW, PROGRESS_HIGH = 5, 90
 WORK = (MediaChunk.Kind.VIDEO, MediaChunk.Kind.AUDIO)
-OPEN = (MediaChunk.State.QUEUED, MediaChunk.State.RUNNING)
 
 
 class Superseded(Exception):
@@ -195,10 +194,13 @@ def _stale_after() -> timedelta:
 
 
 def stale_tasks() -> QuerySet:
-    """Open tasks of current runs whose worker has shown nothing for a few heartbeats (lost)."""
+    """Running tasks of current runs whose worker has shown nothing for a few heartbeats (lost).
+
+    Queued ones are left to the broker, which keeps them (as queued sources are): queued again
+    at every sweep, a long queue would fill with copies."""
     cutoff = timezone.now() - _stale_after()
     return (MediaChunk.objects.select_related("asset")
-            .filter(state__in=OPEN, heartbeat_at__lt=cutoff, asset__in=current_runs())
+            .filter(state=MediaChunk.State.RUNNING, heartbeat_at__lt=cutoff, asset__in=current_runs())
             .order_by("asset_id", "kind", "index"))
 
 

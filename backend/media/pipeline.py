@@ -18,7 +18,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from backend.catalogue import signals as catalogue_signals
@@ -136,8 +136,9 @@ class Heartbeat:
     """Writes ``heartbeat_at`` on the asset every MEDIA_HEARTBEAT_SECONDS while the step runs,
     whatever it is doing (downloading, ffmpeg, uploading), from a thread of its own."""
 
-    def __init__(self, asset_id):
+    def __init__(self, asset_id, rows: QuerySet | None = None):
         self.asset_id = asset_id
+        self.rows = rows  # what to beat instead of the asset (a chunked run's task row)
         self.stopped = threading.Event()
         self.thread = threading.Thread(target=self._beat, name=f"heartbeat-{asset_id}", daemon=True)
 
@@ -153,7 +154,8 @@ class Heartbeat:
         try:
             while not self.stopped.wait(settings.MEDIA_HEARTBEAT_SECONDS):
                 try:
-                    Asset.objects.filter(pk=self.asset_id).update(heartbeat_at=timezone.now())
+                    rows = self.rows if self.rows is not None else Asset.objects.filter(pk=self.asset_id)
+                    rows.update(heartbeat_at=timezone.now())
                 except Exception:  # the database is briefly away: the next beat tries again
                     close_old_connections()
         finally:
