@@ -50,15 +50,16 @@ class PlaybackDenied(Exception):
 
 @dataclass(frozen=True)
 class Grant:
-    """What a playback token says: this asset, for this user, on behalf of this API token."""
+    """What a playback token says: this asset, for this user, on behalf of this API token
+    (None when no API token asked for it, e.g. a session: then the user's checks alone apply)."""
 
     asset_id: str
     user_id: int
-    token_key: str
+    token_key: str | None
 
 
-def playback_path(asset: Asset, user: User, api_token: AuthToken) -> str:
-    grant = {"asset": str(asset.pk), "user": user.pk, "key": api_token.token_key}
+def playback_path(asset: Asset, user: User, api_token: AuthToken | None) -> str:
+    grant = {"asset": str(asset.pk), "user": user.pk, "key": api_token.token_key if api_token else None}
     token = signing.dumps(grant, salt=SALT, compress=True)
     return reverse("playback", kwargs={"token": token, "path": MASTER})
 
@@ -78,11 +79,11 @@ def read_token(token: str) -> Grant:
 def grant_holder(grant: Grant) -> User:
     """The user of the grant, if the API token that issued it still stands (not revoked or expired)
     and the user and partner are active: what authentication checks on every API request."""
-    live_tokens = AuthToken.objects.filter(token_key=grant.token_key, user_id=grant.user_id).filter(
-        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
     user = User.objects.filter(pk=grant.user_id, is_active=True, partner__is_active=True).select_related(
         "partner").first()
-    if user is None or not live_tokens.exists():
+    live_tokens = AuthToken.objects.filter(token_key=grant.token_key, user_id=grant.user_id).filter(
+        Q(expiry__isnull=True) | Q(expiry__gt=timezone.now()))
+    if user is None or (grant.token_key is not None and not live_tokens.exists()):
         raise PlaybackDenied("playback_revoked",
                              "The API token that made this playback link was revoked; ask the API for a new one.")
     return user

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
+from knox.models import AuthToken
 from rest_framework import generics, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -153,5 +154,6 @@ class PlaybackLinkView(generics.GenericAPIView):
         audit.record(actor=request.user, partner=asset.programme.owner, action="asset.playback_link", obj=asset,
                      by_partner=request.user.partner.code)
         expires_at = timezone.now() + timedelta(seconds=settings.PLAYBACK_URL_EXPIRY)
-        url = request.build_absolute_uri(playback.playback_path(asset, request.user, request.auth))
+        api_token = request.auth if isinstance(request.auth, AuthToken) else None  # None: not a token (a session)
+        url = request.build_absolute_uri(playback.playback_path(asset, request.user, api_token))
         return Response({"url": url, "expires_at": expires_at})

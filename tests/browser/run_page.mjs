@@ -9,6 +9,7 @@
 //   diagnostics JavaScript expression evaluated when the wait fails, printed as "diagnostics"
 //   screenshot  path of a PNG taken once the result is there
 //   viewport    {"width": 960, "height": 540}
+//   requests    true: also list every response as {method, url, status} in "requests"
 //   chromium    the browser binary (default /usr/bin/chromium)
 //   args        extra command-line switches for Chromium
 //
@@ -33,7 +34,7 @@ if (!url) {
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
   '--disable-sync', '--no-first-run', '--autoplay-policy=no-user-gesture-required'];
 const report = { ok: false, result: null, error: null, diagnostics: null, console: [], page_errors: [],
-  failed_requests: [] };
+  failed_requests: [], requests: [] };
 let browser;
 let page;
 try {
@@ -47,6 +48,9 @@ try {
   page.on('requestfailed', (request) => report.failed_requests.push(
     `${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
   page.on('response', (response) => {
+    if (options.requests) {
+      report.requests.push({ method: response.request().method(), url: response.url(), status: response.status() });
+    }
     if (response.status() >= 400) report.failed_requests.push(`${response.status()} ${response.url()}`);
   });
   await page.goto(url);

@@ -137,12 +137,19 @@ def test_cues_land_on_their_frame_in_hls_js_on_another_origin(fs_store, settings
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page = f"{page_server.url}/index.html?" + urlencode({"src": playback, "lang": "zh-Hans", "bits": BITS})
     report = run_page(page, timeout_ms=60_000, screenshot=str(ARTIFACTS / "hls-subtitle-sync.png"),
-                      diagnostics="window.progress()")
+                      diagnostics="window.progress()", requests=True)
     result = report["result"] or {}
     (ARTIFACTS / "hls-subtitle-sync.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), "utf-8")
     assert report["ok"] and not result.get("error"), (report["error"], report["diagnostics"], result.get("error"),
                                                       result.get("events"),
                                                       report["failed_requests"], report["console"][-10:])
+
+    # Segments come straight from the store's signed URLs: no redirect through the API per segment.
+    api_paths = [urlsplit(r["url"]).path for r in report["requests"]]
+    assert not [r for r in report["requests"] if 300 <= r["status"] < 400], report["requests"]
+    assert all(path.endswith((".m3u8", ".vtt")) for path in api_paths if path.startswith("/api/v1/playback/"))
+    media_fetches = sum(path.startswith("/api/v1/storage/objects/") for path in api_paths)
+    assert media_fetches >= 2
 
     # The burnt-in numbers read back consistently: picture n is shown at one fixed offset from n / 25.
     pictures = [p for p in result["frames"] if p["mediaTime"] > 0]
@@ -168,7 +175,9 @@ def test_cues_land_on_their_frame_in_hls_js_on_another_origin(fs_store, settings
             "presented_media_time": shown["mediaTime"],
         }
     (ARTIFACTS / "hls-subtitle-sync-offsets.json").write_text(json.dumps(offsets, ensure_ascii=False, indent=1))
-    print(json.dumps({"ladder_timeline_offset_s": round(-timeline, 4), "offsets": offsets}, ensure_ascii=False))
+    print(json.dumps({"ladder_timeline_offset_s": round(-timeline, 4), "offsets": offsets, "requests": {
+        "playlists": sum(p.startswith("/api/v1/playback/") for p in api_paths), "media": media_fetches,
+        "redirects": sum(300 <= r["status"] < 400 for r in report["requests"])}}, ensure_ascii=False))
     for text, measured in offsets.items():
         assert abs(measured["cue_timeline_ms"]) <= 1000 / FPS, (text, offsets)
         assert abs(measured["cue_to_frame_ms"]) <= 1000 / FPS, (text, offsets)

@@ -220,7 +220,9 @@ def test_every_source_frame_once_in_order_on_every_rung(pair, probe_json, flashe
 
 def test_playlists_match_one_pass(pair):
     _, _, _, one, chunked = pair
-    assert chunked.master_playlist.read_text("utf-8") == one.master_playlist.read_text("utf-8")
+    # BANDWIDTH and AVERAGE-BANDWIDTH are measured from each run's bytes (media/hls.py): equal in form only.
+    measured = lambda text: re.sub(r"BANDWIDTH=\d+", "BANDWIDTH=", text)  # noqa: E731
+    assert measured(chunked.master_playlist.read_text("utf-8")) == measured(one.master_playlist.read_text("utf-8"))
     for a, b in zip(one.renditions, chunked.renditions):
         assert (a.kind, a.name) == (b.kind, b.name)
         assert extinfs(b.playlist) == extinfs(a.playlist)

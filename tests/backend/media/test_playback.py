@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import pytest
 import requests
 
-from backend.media import pipeline
+from backend.media import pipeline, playback
 from backend.media.models import Asset
 from backend.partners.models import Role, User
 from tests.backend.media.conftest import (  # noqa: F401  (fixtures)
@@ -226,3 +226,14 @@ def test_webvtt_is_mapped_to_the_ladders_first_picture(store, ladder, ptv, tmp_p
     assert lines[0] == "WEBVTT"
     assert lines[1] == f"X-TIMESTAMP-MAP=MPEGTS:{round(start * 90000)},LOCAL:00:00:00.000"
     assert "00:00:01.000 --> 00:00:02.000" in vtt
+
+
+@pytest.mark.parametrize("store", ["fs_store"], indirect=True)
+def test_a_link_no_api_token_asked_for_lives_with_its_user(store, ladder, ptv):
+    """Links asked for without an API token (a browser session) have no token to die with: the
+    user's checks alone apply."""
+    url = store[1].url + playback.playback_path(ladder, ptv.admin, None)
+    assert requests.get(url, timeout=30).status_code == 200
+    User.objects.filter(pk=ptv.admin.pk).update(is_active=False)
+    refused = requests.get(url, timeout=30)
+    assert (refused.status_code, refused.json()["code"]) == (403, "playback_revoked")
