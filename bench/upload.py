@@ -1,24 +1,25 @@
-"""Upload throughput of the partner CLI against plain baselines, and the API process's memory.
+"""Upload throughput of the partner CLI against boto3 on a real S3 server, and the API's memory.
 
-Two endpoints, one table (medians of ``--repeat`` runs, the order alternating per run):
+Two set-ups, one table (medians of ``--repeat`` runs, the order alternating per run):
 
-* **moto S3** (a moto server process started here unless ``--endpoint`` is given): the CLI engine
-  as a partner runs it (presigned ``UploadPart`` URLs from the storage layer, Content-MD5 per part,
-  the whole-file SHA-256 on the way, the server-side part check, completion through the storage
-  layer) against ``boto3`` ``upload_file`` with the same part size and concurrency, twice:
-  with boto3's defaults, and with the storage layer's checksum setting
-  (``request_checksum_calculation="when_required"``). The second does the same server-side work
-  as the CLI path: an upload created without a checksum algorithm makes moto (5.x) emulate S3's
-  full-object CRC64NVME at completion, over an in-memory copy of the whole object, which costs
-  far more than the bytes' transfer (see the CLI's "parts + complete" seconds).
-* **API + filesystem store** (the embedded default through the real API: gunicorn, Django, SQLite):
-  the CLI (``upload_file``) against a plain ``requests`` client that PUTs the same parts with the
-  same concurrency and no checksums; the API worker's RSS is sampled every 20 ms, and its peak
-  growth over the idle RSS is reported (flat = independent of the file size).
+* **API + S3** (the production path): gunicorn, Django and SQLite with ``STORAGE_BACKEND=s3`` on
+  the S3 server named by ``S3_ENDPOINT_URL`` and its credentials (``eval "$(deploy/engines/s3.sh
+  start)"``: SeaweedFS). The CLI (``client.upload.upload_file``, what ``exchange-upload`` runs:
+  create through the API, presigned ``UploadPart`` URLs, Content-MD5 per part, the whole-file
+  SHA-256 on the way, completion through the API, which checks the parts with ListParts) against
+  ``boto3`` ``upload_file`` straight to the same bucket with the same part size and concurrency,
+  with the storage layer's checksum setting (``request_checksum_calculation="when_required"``:
+  Content-MD5 only, as the CLI) and with boto3's defaults (a CRC32 per part).
+* **API + filesystem** (the embedded default): the CLI against a plain ``requests`` client that
+  PUTs the same parts with the same concurrency and no checksums.
 
-    .venv/bin/python bench/upload.py                                  # 2 GiB on both, 256 MiB on the API
-    .venv/bin/python bench/upload.py --sizes 1GiB --api-sizes 256MiB,1GiB --repeat 3
-    .venv/bin/python bench/upload.py --skip-api      # or --skip-s3
+Both through the API sample the gunicorn worker's RSS every 20 ms: idle before the first upload
+of a size, the peak during its uploads, and after the last (flat = independent of the file size).
+
+    eval "$(deploy/engines/s3.sh start)"
+    .venv/bin/python bench/upload.py                                   # 2 GiB on S3, 256 MiB on the filesystem
+    .venv/bin/python bench/upload.py --sizes 1GiB --fs-sizes 256MiB,1GiB --repeat 3
+    .venv/bin/python bench/upload.py --skip-fs                         # or --skip-s3
 """
 
 from __future__ import annotations
@@ -34,9 +35,10 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 import boto3
 import requests
@@ -47,29 +49,46 @@ from requests.adapters import HTTPAdapter
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from client.api import ExchangeApi  # noqa: E402
-from client.engine import PartUploader, targets_from  # noqa: E402
 from client.state import StateStore  # noqa: E402
 from client.upload import UploadOptions, upload_file  # noqa: E402
-from storage.integrity import check_parts  # noqa: E402
-from storage.parts import PartPolicy  # noqa: E402
-from storage.s3 import S3Storage  # noqa: E402
 
 UNITS = {"KiB": 1024, "MiB": 1024**2, "GiB": 1024**3}
-# moto completes a 2 GiB upload in about a minute on a busy machine; botocore's default 60 s read
-# timeout then retries CompleteMultipartUpload while the first call still runs, and moto answers
-# the duplicate with HTTP 500 (KeyError on the finished upload id). A longer timeout for all clients.
+ROOT = Path(__file__).resolve().parents[1]
+# Completing a 2 GiB upload can take long on a busy machine; botocore's default 60 s read timeout
+# would retry CompleteMultipartUpload while the first call still runs.
 READ_TIMEOUT = 900
 
 
 @dataclass
 class Row:
-    endpoint: str
+    setup: str
     size: int
     baseline: str
     cli: list[float] = field(default_factory=list)
     base: list[float] = field(default_factory=list)
-    cli_split: list[tuple[float, float]] = field(default_factory=list)  # (parts, completion) seconds
-    rss_growth: list[float] = field(default_factory=list)
+    rss: tuple[float, float, float] | None = None  # the API worker's MiB: idle before, peak, after
+
+
+@dataclass(frozen=True)
+class S3Target:
+    endpoint: str
+    access_key: str
+    secret_key: str
+    region: str
+
+    @classmethod
+    def from_env(cls) -> "S3Target":
+        env = os.environ
+        if not env.get("S3_ENDPOINT_URL"):
+            sys.exit('S3_ENDPOINT_URL is not set: eval "$(deploy/engines/s3.sh start)" first, or --skip-s3')
+        return cls(env["S3_ENDPOINT_URL"], env["S3_ACCESS_KEY_ID"], env["S3_SECRET_ACCESS_KEY"], env.get("S3_REGION", "us-east-1"))
+
+    def client(self, checksums: str = "when_required", pool: int = 10):
+        return boto3.client("s3", endpoint_url=self.endpoint, region_name=self.region, aws_access_key_id=self.access_key,
+                            aws_secret_access_key=self.secret_key,
+                            config=Config(signature_version="s3v4", s3={"addressing_style": "path"},
+                                          request_checksum_calculation=checksums, read_timeout=READ_TIMEOUT,
+                                          max_pool_connections=pool))
 
 
 def parse_size(text: str) -> int:
@@ -81,22 +100,22 @@ def parse_size(text: str) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="2GiB", help="file sizes for moto S3, comma-separated")
-    parser.add_argument("--api-sizes", default="256MiB,2GiB", help="file sizes through the API, comma-separated")
+    parser.add_argument("--sizes", default="2GiB", help="file sizes through the API on S3, comma-separated")
+    parser.add_argument("--fs-sizes", default="256MiB", help="file sizes through the API on the filesystem store")
     parser.add_argument("--part-size", type=parse_size, default=16 * UNITS["MiB"])
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each, alternating; the median is reported")
-    parser.add_argument("--endpoint", help="an S3 endpoint to use instead of a local moto server")
     parser.add_argument("--dir", default=tempfile.gettempdir(), help="where generated files and the API's data go")
     parser.add_argument("--skip-s3", action="store_true")
-    parser.add_argument("--skip-api", action="store_true")
+    parser.add_argument("--skip-fs", action="store_true")
     args = parser.parse_args()
+    target = None if args.skip_s3 else S3Target.from_env()
     load_before = os.getloadavg()
     rows: list[Row] = []
-    if not args.skip_s3:
-        rows += s3_rows([parse_size(size) for size in args.sizes.split(",")], args)
-    if not args.skip_api:
-        rows += api_rows([parse_size(size) for size in args.api_sizes.split(",")], args)
+    if target:
+        rows += s3_rows(target, [parse_size(size) for size in args.sizes.split(",")], args)
+    if not args.skip_fs:
+        rows += fs_rows([parse_size(size) for size in args.fs_sizes.split(",")], args)
     print_table(rows, args, load_before, os.getloadavg())
 
 
@@ -107,122 +126,105 @@ def alternate(runs: int, contenders: list[Callable[[], None]]) -> None:
             run()
 
 
-# --- moto S3 -----------------------------------------------------------------------------------
+# --- the API on S3 -------------------------------------------------------------------------------
 
 
-def s3_rows(sizes: list[int], args: argparse.Namespace) -> list[Row]:
-    moto = None if args.endpoint else start_moto()
-    endpoint = args.endpoint or moto[1]
+def s3_rows(target: S3Target, sizes: list[int], args: argparse.Namespace) -> list[Row]:
+    bucket = f"bench-{uuid.uuid4().hex[:8]}"
+    target.client().create_bucket(Bucket=bucket)
+    env = {"STORAGE_BACKEND": "s3", "S3_ENDPOINT_URL": target.endpoint, "S3_BUCKET": bucket,
+           "S3_ACCESS_KEY_ID": target.access_key, "S3_SECRET_ACCESS_KEY": target.secret_key,
+           "S3_REGION": target.region, "S3_ADDRESSING_STYLE": "path"}
     rows = []
-    try:
-        storage = S3Storage(f"bench-{uuid.uuid4().hex[:8]}", endpoint_url=endpoint, access_key="testing",
-                            secret_key="testing", addressing_style="path", max_pool_connections=args.concurrency + 4)
-        storage.client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="testing",
-                                      aws_secret_access_key="testing",
-                                      config=storage.client.meta.config.merge(Config(read_timeout=READ_TIMEOUT)))
-        storage.client.create_bucket(Bucket=storage.bucket)
+    with api_server(args, env) as (base, token, programme, worker):
         for size in sizes:
-            defaults = Row("moto S3", size, "boto3 upload_file, defaults")
-            same = Row("moto S3", size, "boto3 upload_file, when_required")
-            path = generate(Path(args.dir) / f"bench-upload-{uuid.uuid4().hex[:8]}.bin", size)
+            same = Row("API + S3", size, "boto3 upload_file, when_required")
+            defaults = Row("API + S3", size, "boto3 upload_file, defaults")
+            path = generate(Path(args.dir) / f"bench-upload-{uuid.uuid4().hex[:8]}.mxf", size)
+            rss = RssWatch(worker)
             try:
                 def cli() -> None:
-                    parts, completion = run_cli_engine(storage, path, args.part_size, args.concurrency)
-                    for row in (defaults, same):
-                        row.cli.append(parts + completion)
-                        row.cli_split.append((parts, completion))
+                    elapsed = rss.during(lambda: cli_upload(base, token, programme, path, args))
+                    same.cli.append(elapsed)
+                    defaults.cli.append(elapsed)
 
                 alternate(args.repeat, [
                     cli,
-                    lambda: defaults.base.append(run_boto3(storage, path, args.part_size, args.concurrency, "when_supported")),
-                    lambda: same.base.append(run_boto3(storage, path, args.part_size, args.concurrency, "when_required")),
+                    lambda: same.base.append(boto3_upload(target, bucket, path, args, "when_required")),
+                    lambda: defaults.base.append(boto3_upload(target, bucket, path, args, "when_supported")),
                 ])
             finally:
                 path.unlink()
-            rows += [defaults, same]
-    finally:
-        if moto:
-            moto[0].terminate()
-            moto[0].wait()
+            same.rss = defaults.rss = rss.summary()
+            rows += [same, defaults]
     return rows
 
 
-def run_cli_engine(storage: S3Storage, path: Path, part_size: int, concurrency: int) -> tuple[float, float]:
-    """Seconds sending the parts (from creating the upload) and completing it (part check included)."""
-    key = "bench/cli"
-    started = time.perf_counter()
-    plan = PartPolicy(part_size=part_size).plan(path.stat().st_size)
-    upload_id = storage.create_multipart(key, "application/octet-stream")
-    parts = [{"number": n, "url": storage.part_url(key, upload_id, n, 3600)} for n in range(1, plan.count + 1)]
-    result = PartUploader(lambda: {}, concurrency=concurrency).run(path, plan.part_size, plan.count, targets_from(parts))
-    sent = time.perf_counter()
-    checked = check_parts(plan, storage.list_parts(key, upload_id), result.part_md5)
-    storage.complete_multipart(key, upload_id, checked)
-    done = time.perf_counter()
-    storage.delete(key)
-    return sent - started, done - sent
+def cli_upload(base: str, token: str, programme: str, path: Path, args: argparse.Namespace) -> None:
+    with tempfile.TemporaryDirectory(dir=args.dir) as states:
+        result = upload_file(ExchangeApi(base, token, timeout=READ_TIMEOUT), path, programme,
+                             UploadOptions(concurrency=args.concurrency), StateStore(Path(states)))
+    assert result["state"] == "completed" and result["asset"]["size"] == path.stat().st_size, result
 
 
-def run_boto3(storage: S3Storage, path: Path, part_size: int, concurrency: int, checksums: str) -> float:
-    config = TransferConfig(multipart_threshold=part_size, multipart_chunksize=part_size, max_concurrency=concurrency)
-    client = boto3.client("s3", endpoint_url=storage.client.meta.endpoint_url, region_name="us-east-1",
-                          aws_access_key_id="testing", aws_secret_access_key="testing",
-                          config=Config(request_checksum_calculation=checksums, read_timeout=READ_TIMEOUT))
+def boto3_upload(target: S3Target, bucket: str, path: Path, args: argparse.Namespace, checksums: str) -> float:
+    config = TransferConfig(multipart_threshold=args.part_size, multipart_chunksize=args.part_size,
+                            max_concurrency=args.concurrency)
+    client = target.client(checksums, pool=args.concurrency + 4)
+    key = f"bench/boto3/{uuid.uuid4().hex}"
     started = time.perf_counter()
-    client.upload_file(str(path), storage.bucket, "bench/boto3", Config=config)
+    client.upload_file(str(path), bucket, key, Config=config)
     elapsed = time.perf_counter() - started
-    storage.delete("bench/boto3")
+    client.delete_object(Bucket=bucket, Key=key)
     return elapsed
+
+
+@contextmanager
+def api_server(args: argparse.Namespace, storage_env: dict[str, str]) -> Iterator[tuple[str, str, str, int]]:
+    """gunicorn (one gthread worker) on a fresh SQLite database: (base URL, editor token, programme, worker pid)."""
+    with tempfile.TemporaryDirectory(dir=args.dir, prefix="bench-api-") as data_dir:
+        env = {**os.environ, "DATA_DIR": data_dir, "UPLOAD_PART_SIZE": str(args.part_size),
+               "DJANGO_SETTINGS_MODULE": "backend.exchange.settings", "LOG_LEVEL": "WARNING", **storage_env}
+        subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, cwd=ROOT, check=True)
+        token, programme = subprocess.run([sys.executable, "-c", SETUP_PARTNER], env=env, cwd=ROOT, check=True,
+                                          capture_output=True, text=True).stdout.split()
+        port = free_port()
+        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "backend.exchange.wsgi:application", "--bind",
+                                   f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread", "--threads",
+                                   str(args.concurrency + 2), "--timeout", "900"], env=env, cwd=ROOT)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(base + "/healthz")
+            yield base, token, programme, gunicorn_worker(server.pid)
+        finally:
+            server.terminate()
+            server.wait()
 
 
 # --- the API with the filesystem store -------------------------------------------------------------
 
 
-def api_rows(sizes: list[int], args: argparse.Namespace) -> list[Row]:
-    with tempfile.TemporaryDirectory(dir=args.dir, prefix="bench-api-") as data_dir:
-        env = {**os.environ, "DATA_DIR": data_dir, "STORAGE_BACKEND": "filesystem", "UPLOAD_PART_SIZE": str(args.part_size),
-               "DJANGO_SETTINGS_MODULE": "backend.exchange.settings", "LOG_LEVEL": "WARNING"}
-        root = Path(__file__).resolve().parents[1]
-        subprocess.run([sys.executable, "-m", "django", "migrate", "-v", "0"], env=env, cwd=root, check=True)
-        token, programme = subprocess.run([sys.executable, "-c", SETUP_PARTNER], env=env, cwd=root, check=True,
-                                          capture_output=True, text=True).stdout.split()
-        port = free_port()
-        server = subprocess.Popen([sys.executable, "-m", "gunicorn", "backend.exchange.wsgi:application", "--bind",
-                                   f"127.0.0.1:{port}", "--workers", "1", "--worker-class", "gthread", "--threads",
-                                   str(args.concurrency + 2), "--timeout", "600"], env=env, cwd=root)
-        base = f"http://127.0.0.1:{port}"
-        rows = []
-        try:
-            wait_until_up(base + "/healthz")
-            worker = gunicorn_worker(server.pid)
-            for size in sizes:
-                row = Row("API + filesystem", size, "plain requests PUTs")
-                path = generate(Path(data_dir) / f"master-{size}.mxf", size)
-
-                def measured(upload: Callable[[], dict], times: list[float]) -> None:
-                    idle = rss_mib(worker)
-                    sampler = RssSampler(worker).start()
-                    started = time.perf_counter()
-                    result = upload()
-                    times.append(time.perf_counter() - started)
-                    row.rss_growth.append(sampler.stop() - idle)
-                    assert result["state"] == "completed" and result["asset"]["size"] == size, result
-
-                state = StateStore(Path(data_dir) / "state")
-                options = UploadOptions(concurrency=args.concurrency)
+def fs_rows(sizes: list[int], args: argparse.Namespace) -> list[Row]:
+    rows = []
+    with api_server(args, {"STORAGE_BACKEND": "filesystem"}) as (base, token, programme, worker):
+        for size in sizes:
+            row = Row("API + filesystem", size, "plain requests PUTs")
+            path = generate(Path(args.dir) / f"bench-upload-{uuid.uuid4().hex[:8]}.mxf", size)
+            rss = RssWatch(worker)
+            try:
                 alternate(args.repeat, [
-                    lambda: measured(lambda: upload_file(ExchangeApi(base, token), path, programme, options, state), row.cli),
-                    lambda: measured(lambda: run_plain_requests(base, token, programme, path, args.concurrency), row.base),
+                    lambda: row.cli.append(rss.during(lambda: cli_upload(base, token, programme, path, args))),
+                    lambda: row.base.append(rss.during(lambda: run_plain_requests(base, token, programme, path,
+                                                                                  args.concurrency))),
                 ])
+            finally:
                 path.unlink()
-                rows.append(row)
-        finally:
-            server.terminate()
-            server.wait()
+            row.rss = rss.summary()
+            rows.append(row)
     return rows
 
 
-def run_plain_requests(base: str, token: str, programme: str, path: Path, concurrency: int) -> dict:
+def run_plain_requests(base: str, token: str, programme: str, path: Path, concurrency: int) -> None:
     """The least a client can do with the protocol: create, PUT each part from a pread, complete."""
     session = requests.Session()
     session.mount("http://", HTTPAdapter(pool_maxsize=concurrency))
@@ -238,7 +240,8 @@ def run_plain_requests(base: str, token: str, programme: str, path: Path, concur
 
         with ThreadPoolExecutor(concurrency) as pool:
             list(pool.map(put, upload["parts"]))
-    return session.post(f"{base}/api/v1/uploads/{upload['id']}/complete/", json={}, timeout=600).json()
+    result = session.post(f"{base}/api/v1/uploads/{upload['id']}/complete/", json={}, timeout=600).json()
+    assert result["state"] == "completed" and result["asset"]["size"] == size, result
 
 
 # --- the table ------------------------------------------------------------------------------------
@@ -249,23 +252,21 @@ def print_table(rows: list[Row], args: argparse.Namespace, load_before, load_aft
     print(f"\npart size {args.part_size // mib} MiB, concurrency {args.concurrency}, median of {args.repeat} runs "
           f"(order alternating), {os.cpu_count()} CPUs, load average {fmt_load(load_before)} before, "
           f"{fmt_load(load_after)} after")
-    header = (f"{'endpoint':<18}{'MiB':>6}{'CLI MiB/s':>11}  {'baseline':<34}{'MiB/s':>7}{'ratio':>7}"
-              f"{'CLI parts+complete s':>22}{'API RSS growth':>16}")
+    header = (f"{'setup':<18}{'MiB':>6}{'CLI MiB/s':>11}  {'baseline':<34}{'MiB/s':>7}{'CLI/baseline':>14}"
+              f"{'API RSS MiB idle / peak / after':>33}")
     print(header)
     print("-" * len(header))
     for row in rows:
         size = row.size / mib
         cli, base = statistics.median(row.cli), statistics.median(row.base)
-        split = ""
-        if row.cli_split:
-            split = f"{statistics.median(p for p, _ in row.cli_split):.1f} + {statistics.median(c for _, c in row.cli_split):.1f}"
-        growth = f"{max(row.rss_growth):+.1f} MiB" if row.rss_growth else "-"
-        print(f"{row.endpoint:<18}{size:>6.0f}{size / cli:>11.1f}  {row.baseline:<34}{size / base:>7.1f}"
-              f"{base / cli:>7.0%}{split:>22}{growth:>16}")
+        rss = " / ".join(f"{value:.1f}" for value in row.rss) if row.rss else "-"
+        print(f"{row.setup:<18}{size:>6.0f}{size / cli:>11.1f}  {row.baseline:<34}{size / base:>7.1f}"
+              f"{base / cli:>14.0%}{rss:>33}")
     print("\nruns (seconds): " + "; ".join(
-        f"{row.endpoint} {row.size / mib:.0f} MiB CLI {fmt_runs(row.cli)} / {row.baseline} {fmt_runs(row.base)}"
+        f"{row.setup} {row.size / mib:.0f} MiB CLI {fmt_runs(row.cli)} / {row.baseline} {fmt_runs(row.base)}"
         for row in rows))
-    print("API RSS growth: the largest peak-over-idle of the gunicorn worker across all runs of that size.")
+    print("API RSS: the gunicorn worker, idle before the first upload of that size, the peak across its CLI "
+          "and baseline runs, and after the last.")
 
 
 def fmt_runs(runs: list[float]) -> str:
@@ -286,6 +287,28 @@ _, token = services.create_user(partner, username="ptv-editor", role="editor", a
 programme = Programme.objects.create(owner=partner, original_language="ur", title={"ur": "شاہراہ قراقرم"})
 print(token, programme.pk)
 """
+
+
+class RssWatch:
+    """The API worker's RSS around a series of uploads: idle before, peak during, after."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid, self.idle, self.peak, self.after = pid, rss_mib(pid), 0.0, 0.0
+
+    def during(self, upload: Callable[[], None]) -> float:
+        """Run ``upload`` while sampling; return its seconds."""
+        sampler = RssSampler(self.pid).start()
+        started = time.perf_counter()
+        try:
+            upload()
+        finally:
+            self.peak = max(self.peak, sampler.stop())
+        elapsed = time.perf_counter() - started
+        self.after = rss_mib(self.pid)
+        return elapsed
+
+    def summary(self) -> tuple[float, float, float]:
+        return self.idle, self.peak, self.after
 
 
 class RssSampler:
@@ -328,7 +351,7 @@ def gunicorn_worker(master: int, timeout: float = 30) -> int:
     raise RuntimeError("gunicorn started no worker")
 
 
-def wait_until_up(url: str, timeout: float = 60) -> None:
+def wait_until_up(url: str, timeout: float = 300) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         try:
@@ -352,21 +375,6 @@ def generate(path: Path, size: int) -> Path:
         for index in range(0, size, UNITS["MiB"]):
             out.write((index.to_bytes(8, "big") + block)[: min(UNITS["MiB"], size - index)])
     return path
-
-
-def start_moto() -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    endpoint = f"http://127.0.0.1:{port}"
-    for _ in range(300):
-        try:
-            requests.get(endpoint, timeout=1)
-            return process, endpoint
-        except requests.ConnectionError:
-            time.sleep(0.1)
-    process.kill()
-    raise RuntimeError("moto server did not start")
 
 
 if __name__ == "__main__":
