@@ -141,6 +141,7 @@ def test_the_portal_in_chromium(live_server, settings, monkeypatch, ptv, cctv, m
     assert steps["licences-of-the-licensee"]["states"] == ["active"]
 
     kit = steps["dubbing-kit"]
+    assert kit["filename"].endswith(".zip") and "languages=zh-Hans" in kit["url"]
     with zipfile.ZipFile(kit["kit"]) as archive:
         srt = [name for name in archive.namelist() if name.endswith(".srt")]
         assert srt and CHINESE_CUE in archive.read(srt[0]).decode("utf-8-sig")

@@ -32,7 +32,7 @@ async function step(page, name, run) {
     throw error;
   }
   result.screenshot = await shot(page, name);
-  seen.steps.push({ name, ...result });
+  seen.steps.push({ ...result, name });
   return result;
 }
 
@@ -222,7 +222,7 @@ async function main() {
       const [download] = await Promise.all([page.waitForEvent("download"), page.click('#kit-form button[type="submit"]')]);
       const path = join(screenshots, "dubbing-kit.zip");
       await download.saveAs(path);
-      return { kit: path, name: download.suggestedFilename(), url: download.url() };
+      return { kit: path, filename: download.suggestedFilename(), url: download.url() };
     });
 
     // 6. The same pages in Arabic, right to left, at desktop and phone widths.
