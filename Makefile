@@ -20,11 +20,15 @@ test: install
 install: system-packages $(VENV)/.installed static messages
 
 # The portal's player: hls.js from npm (pinned by package-lock.json), served as one of our static files.
+# npm ci also brings playwright-core, which the portal's browser tests drive Debian's chromium with.
+NODE_STAMP := node_modules/.package-lock.json
 HLS_JS := backend/portal/static/portal/vendor/hls.min.js
 static: $(HLS_JS)
 
-$(HLS_JS): package-lock.json
+$(NODE_STAMP): package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
+
+$(HLS_JS): $(NODE_STAMP)
 	mkdir -p $(dir $@)
 	cp node_modules/hls.js/dist/hls.min.js $@
 

@@ -45,3 +45,18 @@ FACET_PARAMETERS = {
     "dub_languages": ("dub_language", _("Dubbing")),
     "owner": ("partner", _("Partner")),
 }
+CREDIT_ROLES = {
+    "director": _("Director"),
+    "producer": _("Producer"),
+    "executive_producer": _("Executive producer"),
+    "writer": _("Writer"),
+    "narrator": _("Narrator"),
+    "presenter": _("Presenter"),
+    "editor": _("Film editor"),
+    "cinematographer": _("Cinematographer"),
+    "composer": _("Composer"),
+    "researcher": _("Researcher"),
+    "translator": _("Translator"),
+    "cast": _("Cast"),
+    "other": _("Other"),
+}

@@ -42,8 +42,9 @@ def content_security_policy() -> str:
         "script-src 'self'",
         "style-src 'self'",
         f"img-src 'self' data:{extra}",
-        # hls.js feeds the <video> through Media Source Extensions (blob: URLs) and runs a worker from blob:.
-        f"media-src 'self' blob:{extra}",
+        # hls.js feeds the <video> through Media Source Extensions (blob: URLs), gives its native
+        # subtitle <track>s an empty data: WebVTT, and runs its worker from blob:.
+        f"media-src 'self' blob: data:{extra}",
         "worker-src 'self' blob:",
         f"connect-src 'self'{extra}",
         "object-src 'none'",

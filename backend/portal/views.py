@@ -117,7 +117,9 @@ def programme_page(request, pk):
     sources = [a for a in assets if a.kind == Asset.Kind.SOURCE]
     qc = next((a.qc_report for a in reversed(sources) if a.qc_report), None)
     tracks = list(subtitles.fetchable_tracks(partner, programme).order_by("language"))
-    offers = list(licensing.visible_offers(partner).filter(programme=programme).order_by("window_start"))
+    # visible_offers' rule is "offers on programmes the partner can see", and this one came through
+    # visible_programmes: asking by programme avoids its subquery over the whole catalogue.
+    offers = list(programme.offers.order_by("window_start"))
     may_request = not owned and programme.is_published and allows(CanLicense, user)
     return render(request, "portal/programme.html", {
         "programme": programme,

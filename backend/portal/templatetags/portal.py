@@ -26,3 +26,11 @@ def label(value: str, vocabulary: str) -> str:
 @register.filter(name="labels")
 def labels_of(values, vocabulary: str) -> list:
     return [label(value, vocabulary) for value in values or ()]
+
+
+@register.filter
+def shown(value) -> str:
+    """A measured value for people: lists joined (an empty one as a dash), others as they are."""
+    if isinstance(value, (list, tuple)):
+        return ", ".join(str(item) for item in value) or "—"
+    return str(value)

@@ -247,3 +247,18 @@ def test_the_programme_form_creates_through_the_api_serializer(ptv, signed_in):
     assert edited.status_code == 302
     created.refresh_from_db()
     assert created.title == {"ur": "لاہور کی گلیاں", "ar": "أزقة لاهور"}
+
+
+def test_the_qc_summary_of_the_owners_source(ptv, karakoram, signed_in):
+    from backend.media.models import Asset
+
+    report = {"profile": "hd-exchange", "status": "fail", "warnings": [], "complete": False, "checks": [
+        {"id": "video.resolution", "status": "fail", "measured": "640x360", "expected": ["1920x1080"]},
+        {"id": "black", "status": "pass", "measured": [], "expected": 0},
+        {"id": "photosensitive_epilepsy", "status": "not_checked", "detail": "needs a dedicated analyser"},
+    ]}
+    Asset.objects.create(programme_id=karakoram, kind=Asset.Kind.SOURCE, storage_key="k", size=1, state=Asset.State.READY,
+                         qc_report=report)
+    html = signed_in(ptv, Role.EDITOR, accept_language="ru").get(f"/programmes/{karakoram}/").content.decode()
+    assert "Проверка качества" in html and "640x360" in html and "needs a dedicated analyser" in html
+    assert "Не проверено" in html and "[]" not in html

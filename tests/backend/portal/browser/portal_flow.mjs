@@ -32,7 +32,7 @@ async function step(page, name, run) {
     throw error;
   }
   result.screenshot = await shot(page, name);
-  seen.steps.push({ name, ...result });
+  seen.steps.push({ ...result, name });
   return result;
 }
 
@@ -115,59 +115,65 @@ async function main() {
     await chooseLanguage(page, "en");
     await page.click(`a[href="/programmes/${programme}/"]`);
     await step(page, "programme", async () => ({ heading: await page.textContent("main h1") }));
-    await page.goto(`${base}/programmes/${programme}/deliver/`);
-    let allowed = 2;
-    const held = [];
-    const parts = [];
-    await page.route("**/api/v1/storage/parts/**", (route) => {
-      parts.push(route.request().url());
-      if (allowed-- > 0) route.continue();
-      else held.push(route); // the link "drops": these parts never arrive
+    await step(page, "uploaded-and-ready", async () => {
+      await page.goto(`${base}/programmes/${programme}/deliver/`);
+      let allowed = 2;
+      const held = [];
+      const parts = [];
+      await page.route("**/api/v1/storage/parts/**", (route) => {
+        parts.push(route.request().url());
+        if (allowed-- > 0) route.continue();
+        else held.push(route); // the link "drops": these parts never arrive
+      });
+      await page.setInputFiles("#master-file", scenario.master);
+      await page.click('#upload-form button[type="submit"]');
+      await page.waitForFunction(() => Number(document.querySelector("#upload-progress").value) > 0);
+      const before = await page.evaluate(() => ({
+        progress: Number(document.querySelector("#upload-progress").value),
+        saved: Object.keys(localStorage).filter((key) => key.startsWith("exchange-upload:")).length,
+      }));
+      // Reloaded while parts hang: the page's script dies with the upload half done.
+      await page.reload();
+      await Promise.all(held.map((route) => route.abort().catch(() => {})));
+      await page.unroute("**/api/v1/storage/parts/**");
+      await page.setInputFiles("#master-file", scenario.master);
+      await page.click('#upload-form button[type="submit"]');
+      await page.waitForSelector('tr[data-kind="source"][data-state="ready"]', { timeout: 150_000 });
+      await page.waitForSelector('tr[data-kind="hls"][data-state="ready"]', { timeout: 30_000 });
+      return {
+        before,
+        statusHistory: await page.evaluate(() => window.statusHistory),
+        partsRequestedBeforeReload: parts.length,
+        status: await page.textContent("#upload-status"),
+        saved: await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("exchange-upload:")).length),
+        rows: await page.$$eval("#assets tbody tr", (rows) => rows.map((row) => [row.dataset.kind, row.dataset.state])),
+      };
     });
-    await page.setInputFiles("#master-file", scenario.master);
-    await page.click('#upload-form button[type="submit"]');
-    await page.waitForFunction(() => Number(document.querySelector("#upload-progress").value) > 0);
-    const before = await page.evaluate(() => ({
-      progress: Number(document.querySelector("#upload-progress").value),
-      saved: Object.keys(localStorage).filter((key) => key.startsWith("exchange-upload:")).length,
-    }));
-    await page.unroute("**/api/v1/storage/parts/**");
-    await page.reload();
-    for (const route of held) route.abort().catch(() => {});
-    await page.setInputFiles("#master-file", scenario.master);
-    await page.click('#upload-form button[type="submit"]');
-    await page.waitForSelector('tr[data-kind="source"][data-state="ready"]', { timeout: 240_000 });
-    await step(page, "uploaded-and-ready", async () => ({
-      before,
-      statusHistory: await page.evaluate(() => window.statusHistory),
-      partsRequestedBeforeReload: parts.length,
-      status: await page.textContent("#upload-status"),
-      saved: await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("exchange-upload:")).length),
-      rows: await page.$$eval("#assets tbody tr", (rows) => rows.map((row) => [row.dataset.kind, row.dataset.state])),
-    }));
 
     // 3. The preview in hls.js: Chinese subtitles chosen, their cue on screen.
     await page.goto(`${base}/programmes/${programme}/`);
-    await page.waitForSelector("#subtitle-track:not([disabled])", { timeout: 60_000 });
-    const subtitleChoices = await page.$$eval("#subtitle-track option", (options) => options.map((o) => o.lang || o.value));
-    const zh = await page.$eval("#subtitle-track", (select) =>
-      [...select.options].find((option) => option.lang === "zh-Hans")?.value);
-    await page.selectOption("#subtitle-track", zh);
-    await page.evaluate(() => { const video = document.querySelector("#video"); video.muted = true; return video.play(); });
-    const cue = await page.waitForFunction(() => {
-      for (const track of document.querySelector("#video").textTracks) {
-        if (track.mode !== "showing") continue;
-        for (const cue of track.activeCues || []) if (cue.text) return { lang: track.language, text: cue.text };
-      }
-      return null;
-    }, null, { timeout: 60_000 }).then((handle) => handle.jsonValue());
-    await page.evaluate(() => document.querySelector("#video").pause());
-    await step(page, "preview-chinese-subtitles", async () => ({
-      subtitleChoices,
-      cue,
-      audioChoices: await page.$$eval("#audio-track option", (options) => options.map((o) => o.lang || o.textContent)),
-      currentTime: await page.$eval("#video", (video) => video.currentTime),
-    }));
+    await step(page, "preview-chinese-subtitles", async () => {
+      await page.waitForSelector("#subtitle-track:not([disabled])", { timeout: 60_000 });
+      const subtitleChoices = await page.$$eval("#subtitle-track option", (options) => options.map((o) => o.lang || o.value));
+      const zh = await page.$eval("#subtitle-track", (select) =>
+        [...select.options].find((option) => option.lang === "zh-Hans")?.value);
+      await page.selectOption("#subtitle-track", zh);
+      await page.evaluate(() => { const video = document.querySelector("#video"); video.muted = true; return video.play(); });
+      const cue = await page.waitForFunction(() => {
+        for (const track of document.querySelector("#video").textTracks) {
+          if (track.mode !== "showing") continue;
+          for (const cue of track.activeCues || []) if (cue.text) return { lang: track.language, text: cue.text };
+        }
+        return null;
+      }, null, { timeout: 60_000 }).then((handle) => handle.jsonValue());
+      await page.evaluate(() => document.querySelector("#video").pause());
+      return {
+        subtitleChoices,
+        cue,
+        audioChoices: await page.$$eval("#audio-track option", (options) => options.map((o) => o.lang || o.textContent)),
+        currentTime: await page.$eval("#video", (video) => video.currentTime),
+      };
+    });
     await editor.context.close();
 
     // 4. CCTV's licensing manager asks for exclusive VOD rights in China; PTV's approves; the same
@@ -216,7 +222,7 @@ async function main() {
       const [download] = await Promise.all([page.waitForEvent("download"), page.click('#kit-form button[type="submit"]')]);
       const path = join(screenshots, "dubbing-kit.zip");
       await download.saveAs(path);
-      return { kit: path, name: download.suggestedFilename(), url: download.url() };
+      return { kit: path, filename: download.suggestedFilename(), url: download.url() };
     });
 
     // 6. The same pages in Arabic, right to left, at desktop and phone widths.
