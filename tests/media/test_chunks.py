@@ -220,9 +220,13 @@ def test_every_source_frame_once_in_order_on_every_rung(pair, probe_json, flashe
 
 def test_playlists_match_one_pass(pair):
     _, _, _, one, chunked = pair
-    # BANDWIDTH and AVERAGE-BANDWIDTH are measured from each run's bytes (media/hls.py): equal in form only.
-    measured = lambda text: re.sub(r"BANDWIDTH=\d+", "BANDWIDTH=", text)  # noqa: E731
-    assert measured(chunked.master_playlist.read_text("utf-8")) == measured(one.master_playlist.read_text("utf-8"))
+    # The master's shape is one pass's; its bandwidths are measured from the segments, whose sizes
+    # differ (rate control starts afresh in every chunk): close, not equal (lossless: within 1 %,
+    # tests/workers/test_chunked_pipeline.py).
+    mine, theirs = chunked.master_playlist.read_text("utf-8"), one.master_playlist.read_text("utf-8")
+    assert re.sub(r"BANDWIDTH=\d+", "", mine) == re.sub(r"BANDWIDTH=\d+", "", theirs)
+    for a, b in zip(*(map(int, re.findall(r"BANDWIDTH=(\d+)", text)) for text in (mine, theirs))):
+        assert b / 2 <= a <= b * 2
     for a, b in zip(one.renditions, chunked.renditions):
         assert (a.kind, a.name) == (b.kind, b.name)
         assert extinfs(b.playlist) == extinfs(a.playlist)
