@@ -50,7 +50,7 @@ class Channel(kombu_sqlalchemy.Channel):
             session.execute(
                 text(f"INSERT INTO {self.message_tablename} (visible, timestamp, payload, version, queue_id) "
                      "VALUES (1, :sent_at, :payload, 1, :queue)"),
-                {"sent_at": datetime.now(), "payload": dumps(payload), "queue": self._queue_id(queue)})
+                {"sent_at": datetime.now().isoformat(" "), "payload": dumps(payload), "queue": self._queue_id(queue)})
             session.commit()
         except OperationalError:
             session.rollback()

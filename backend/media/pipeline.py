@@ -187,11 +187,13 @@ def hand_back_worker(worker: str) -> int:
 
 
 def sweep_scratch(work_dir: str | None = None) -> int:
-    """Remove the scratch folders of worker processes that no longer run. Returns how many."""
+    """Remove the scratch folders of worker processes that no longer run. Returns how many.
+
+    Only folders named with a process id are touched: the owner of any other cannot be told."""
     removed = 0
     for folder in Path(work_dir or tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
         owner = folder.name[len(SCRATCH_PREFIX):].split("-", 1)[0]
-        if folder.is_dir() and not (owner.isdigit() and _running(int(owner))):
+        if folder.is_dir() and owner.isdigit() and not _running(int(owner)):
             shutil.rmtree(folder, ignore_errors=True)
             removed += 1
     return removed
