@@ -10,7 +10,6 @@ from rest_framework import serializers
 
 from backend.common.languages import InvalidCode, normalise_country_code, normalise_language_tag
 
-
 # BCP 47's syntax (RFC 5646 §2.1) as far as a pattern can say; the language subtag must also be registered.
 LANGUAGE_TAG_SCHEMA = {"type": "string", "pattern": r"^[A-Za-z]{2,8}([-_][A-Za-z0-9]{1,8})*$", "maxLength": 35,
                        "description": "A BCP 47 tag whose language is in the IANA registry (en, zh-Hans, ar, ur, az-Latn)"}
