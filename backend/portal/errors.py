@@ -1,7 +1,7 @@
 """Error pages: people get a page in their language, API clients the JSON error shape.
 
-A page only for the portal's paths and a client that asks for HTML (a browser's Accept): a
-machine that mistypes a URL still gets the JSON shape with its `code`."""
+A page is for a browser asking for HTML outside /api/; anything else (scripts, API clients, a
+mistyped URL fetched with curl) gets the API's JSON error, as before the portal existed."""
 
 from django.shortcuts import render
 

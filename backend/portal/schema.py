@@ -4,4 +4,6 @@ from drf_spectacular.authentication import SessionScheme
 
 
 class PartnerSessionScheme(SessionScheme):
+    """The session cookie of a person signed in to the portal; unsafe methods need X-CSRFToken."""
+
     target_class = "backend.portal.authentication.PartnerSessionAuthentication"
