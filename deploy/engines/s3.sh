@@ -14,8 +14,15 @@
 #
 # Environment: S3_PORT (9350; the master, volume and filer take the next three ports and their
 # gRPC ports +10000), S3_BUCKET (exchange-test), S3_ACCESS_KEY_ID, S3_SECRET_ACCESS_KEY, S3_REGION,
-# S3_KEEP_DATA. Volumes are 64 MB each and as many as the free disk holds (-volume.max=0), so a
-# 2 GiB benchmark upload fits.
+# S3_KEEP_DATA.
+#
+# Volumes: SeaweedFS keeps each bucket in its own collection and by default gives a collection
+# 7 volumes at its first write (master.toml [master.volume_growth] copy_1 = 7). With a fixed
+# -volume.max the third or so bucket got none, and every PutObject into it answered
+# InternalError ("failed to find writable volumes for collection ... No writable volumes and no
+# free volumes left"), whatever the key: the tests make a bucket per case, so this looked like a
+# non-ASCII key problem. Here a collection grows one 64 MB volume at a time, and the volume
+# count follows the free disk (-volume.max=0), so many buckets and a 2 GiB upload fit.
 set -euo pipefail
 
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -93,9 +100,10 @@ start() {
   "credentials": [{"accessKey": "$S3_ACCESS_KEY_ID", "secretKey": "$S3_SECRET_ACCESS_KEY"}],
   "actions": ["Admin", "Read", "Write", "List", "Tagging"]}]}
 EOF
+  printf '[master.volume_growth]\ncopy_1 = 1\n' > "$state/master.toml"  # see "Volumes" above
   local master=$((S3_PORT + 1)) volume=$((S3_PORT + 2)) filer=$((S3_PORT + 3))
   log "starting SeaweedFS on $endpoint (data $state/data)"
-  nohup "$bin" -logdir="$state/logs" server -dir="$state/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
+  nohup "$bin" -logdir="$state/logs" -config_dir="$state" server -dir="$state/data" -ip=127.0.0.1 -ip.bind=127.0.0.1 \
     -master.port="$master" -master.volumeSizeLimitMB=64 -volume.port="$volume" -volume.max=0 \
     -filer -filer.port="$filer" -s3 -s3.port="$S3_PORT" -s3.config="$config" \
     > "$state/logs/weed.out" 2>&1 &

@@ -42,6 +42,24 @@ def s3_error_code(response: requests.Response) -> str:
     return root.findtext("Code") or root.findtext("{*}Code") or ""
 
 
+# S3 API Reference, UploadPart: "If you upload a new part using the same part number as a
+# previously uploaded part, the previously uploaded part is overwritten", so ListParts names each
+# part once. SeaweedFS (v0.0.0-20261109003541) keeps both uploads and ListParts lists both, in
+# no set order, with LastModified in whole seconds, so which one is the latest cannot be told.
+REUPLOADED_PART_LISTED_TWICE = (
+    "SeaweedFS keeps a re-uploaded part beside the first: ListParts lists part 2 twice (the changed "
+    "and the resent bytes), and the completion's part check may read the stale one (checksum_mismatch)")
+
+
+def lists_a_part_twice(upload_id: str) -> bool:
+    """Whether the store's ListParts names some part number more than once (raw, past our storage layer)."""
+    upload = Upload.objects.get(pk=upload_id)
+    storage = get_storage()
+    listed = storage.client.list_parts(Bucket=storage.bucket, Key=upload.storage_key, UploadId=upload.storage_upload_id)
+    numbers = [part["PartNumber"] for part in listed.get("Parts", [])]
+    return len(numbers) != len(set(numbers))
+
+
 def flipped(data: bytes) -> bytes:
     return bytes([data[0] ^ 0xFF]) + data[1:]
 
@@ -75,6 +93,8 @@ def test_a_changed_part_is_refused_and_creates_no_asset(store, request, editor, 
     assert [part["number"] for part in status["received"]] == [1, 2, 3]
     assert put_part(upload["parts"][1], part_bytes(path, upload, 2)).status_code == 200
     response = complete(editor, upload, path)
+    if response.status_code == 400 and store == "s3_store" and lists_a_part_twice(upload["id"]):
+        pytest.xfail(REUPLOADED_PART_LISTED_TWICE)
     assert response.status_code == 200, response.text
     assert response.json()["asset"]["size"] == path.stat().st_size
 
