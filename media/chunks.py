@@ -116,6 +116,8 @@ class ChunkPlan:
     # video encoder's reordering delay and the AAC priming, which shows in the init segments'
     # edit lists.  Chunks and the audio task mux apart, so each is given that shift.
     mux_offset: Fraction = Fraction(0)
+    # The programme's original language (BCP 47): names untagged audio, as in one pass (plan_ladder).
+    original_language: str | None = None
 
     @property
     def chunked(self) -> bool:
@@ -125,18 +127,20 @@ class ChunkPlan:
         return {"chunks": [chunk.to_dict() for chunk in self.chunks], "duration": self.duration,
                 "frame_rate": str(self.frame_rate), "segment_seconds": str(self.segment_seconds),
                 "pad_frames": self.pad_frames, "reason": self.reason,
-                "mux_offset": str(self.mux_offset)}
+                "mux_offset": str(self.mux_offset), "original_language": self.original_language}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> ChunkPlan:
         return cls(tuple(Chunk.from_dict(c) for c in data["chunks"]), data["duration"],
                    Fraction(data["frame_rate"]), Fraction(data["segment_seconds"]),
-                   data["pad_frames"], data["reason"], Fraction(data.get("mux_offset", "0")))
+                   data["pad_frames"], data["reason"], Fraction(data.get("mux_offset", "0")),
+                   data.get("original_language"))
 
 
 def plan_chunks(info: MediaInfo, config: TranscodeConfig,
                 threshold_seconds: float = DEFAULT_THRESHOLD_SECONDS,
-                chunk_seconds: float = DEFAULT_CHUNK_SECONDS, limits: Limits = Limits()) -> ChunkPlan:
+                chunk_seconds: float = DEFAULT_CHUNK_SECONDS, limits: Limits = Limits(),
+                original_language: str | None = None) -> ChunkPlan:
     """Chunk boundaries for ``info``: every ``chunk_seconds`` rounded to whole segments.
 
     Chunks only where the result can equal a one-pass ladder exactly: video present,
@@ -144,7 +148,7 @@ def plan_chunks(info: MediaInfo, config: TranscodeConfig,
     not 29.97, whose segment boundaries fall between frames).  The last chunk takes the
     remainder, absorbing a tail shorter than half a chunk.
     """
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, original_language)
     segment = Fraction(config.segment_seconds).limit_denominator(1000)
     keyframe = Fraction(config.keyframe_seconds).limit_denominator(1000)
     frame_rate = plan.frame_rate
@@ -172,7 +176,8 @@ def plan_chunks(info: MediaInfo, config: TranscodeConfig,
         for k, start in enumerate(starts)
     )
     return ChunkPlan(chunks, info.duration, frame_rate, segment, 1 if plan.deinterlace else 0,
-                     f"{len(chunks)} chunks of {float(length):.0f} s", mux_offset(plan, config, limits))
+                     f"{len(chunks)} chunks of {float(length):.0f} s", mux_offset(plan, config, limits),
+                     original_language)
 
 
 def mux_offset(plan: LadderPlan, config: TranscodeConfig, limits: Limits = Limits()) -> Fraction:
@@ -245,7 +250,7 @@ def build_chunk_command(info: MediaInfo, chunk_plan: ChunkPlan, index: int, out_
     keyframes and the HLS muxer see what they see in one pass from that instant on.
     """
     out_dir = Path(out_dir).resolve()
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, chunk_plan.original_language)
     video_plan = replace(plan, audio=())
     chunk = chunk_plan.chunks[index]
     frame = 1 / chunk_plan.frame_rate
@@ -316,7 +321,7 @@ def transcode_chunk(info: MediaInfo, chunk_plan: ChunkPlan, index: int, out_dir:
     duration = chunk.duration(info.duration)
     log = _ChunkQcLog()
     run_with_progress(command, limits, duration, out_dir, on_progress, cancel, log.feed)
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, chunk_plan.original_language)
     for rendition in [out_dir / HLS_DIR / video.name for video in plan.video] + [
             out_dir / PROXY_HLS_DIR / PROXY_NAME]:
         place_on_timeline(rendition, chunk)
@@ -404,7 +409,7 @@ def build_audio_commands(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path, 
     grows with the programme.  Video packets are discarded unread.
     """
     out_dir = Path(out_dir).resolve()
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, chunk_plan.original_language)
     audio_plan = replace(plan, video=(), video_index=None, proxy=None)
     unread = {"discard:v": "all"} if info.video else {}
     source = source_input(info, limits, **unread)
@@ -444,7 +449,7 @@ def transcode_audio(info: MediaInfo, chunk_plan: ChunkPlan, out_dir: Path | str,
     if "proxy" in parts:
         (out_dir / PROXY_AUDIO_FILE).unlink(missing_ok=True)
     (out_dir / QC_DIR).mkdir(parents=True, exist_ok=True)
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, chunk_plan.original_language)
     log = qc.QcLog()
     result = AudioResult(out_dir, {}, {}, ())
     if plan.audio:
@@ -627,7 +632,7 @@ def assemble(info: MediaInfo, chunk_plan: ChunkPlan, chunk_dirs: Sequence[Path |
     chunk_dirs = [Path(d).resolve() for d in chunk_dirs]
     if len(chunk_dirs) != len(chunk_plan.chunks):
         raise AssemblyError(f"{len(chunk_dirs)} chunk outputs for {len(chunk_plan.chunks)} chunks")
-    plan = plan_ladder(info, config)
+    plan = plan_ladder(info, config, chunk_plan.original_language)
     hls_dir = out_dir / HLS_DIR
     scratch = out_dir / ".assembly"
     for path in (hls_dir, scratch):

@@ -36,10 +36,11 @@ class Superseded(Exception):
     """The task belongs to a run that was cancelled, failed or replaced: stop, count nothing."""
 
 
-def plan(info: MediaInfo, config: TranscodeConfig, limits: Limits) -> ChunkPlan:
+def plan(info: MediaInfo, config: TranscodeConfig, limits: Limits, original_language: str | None) -> ChunkPlan:
     """Where the source is cut, under the configured threshold and chunk length (one chunk: one pass)."""
     return plan_chunks(info, config, threshold_seconds=settings.MEDIA_CHUNK_THRESHOLD_SECONDS,
-                       chunk_seconds=settings.MEDIA_CHUNK_SECONDS, limits=limits)
+                       chunk_seconds=settings.MEDIA_CHUNK_SECONDS, limits=limits,
+                       original_language=original_language)
 
 
 def start(asset_id, chunk_plan: ChunkPlan, has_audio: bool) -> int:

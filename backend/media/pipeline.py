@@ -217,8 +217,9 @@ def _run(source: Asset, workdir: Path) -> str:
     _move(source.pk, Asset.State.TRANSCODING, progress=5)
 
     config = transcode_config()
-    plan = plan_ladder(info, config, source.programme.original_language or None)
-    chunk_plan = chunking.plan(info, config, limits())
+    language = source.programme.original_language or None
+    plan = plan_ladder(info, config, language)
+    chunk_plan = chunking.plan(info, config, limits(), language)
     if chunk_plan.chunked:  # a long programme: its chunks and audio go to every media worker
         try:
             chunking.start(source.pk, chunk_plan, has_audio=bool(plan.audio))

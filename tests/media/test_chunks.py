@@ -92,9 +92,11 @@ def interlaced(tmp_path_factory) -> Path:
                     "-c:v", "mpeg2video", "-flags", "+ilme+ildct", "-top", "1", "-q:v", "4", "-an")
 
 
-def run_chunked(source: Path, work: Path, config: TranscodeConfig, chunk_seconds: float):
+def run_chunked(source: Path, work: Path, config: TranscodeConfig, chunk_seconds: float,
+                original_language: str | None = None):
     info = probe(source)
-    chunk_plan = plan_chunks(info, config, threshold_seconds=1, chunk_seconds=chunk_seconds)
+    chunk_plan = plan_chunks(info, config, threshold_seconds=1, chunk_seconds=chunk_seconds,
+                             original_language=original_language)
     assert chunk_plan.chunked, chunk_plan.reason
     dirs = [work / "chunks" / f"{c.index:04d}" for c in chunk_plan.chunks]
     for chunk, directory in zip(chunk_plan.chunks, dirs):
@@ -427,3 +429,17 @@ def test_audio_parts_run_as_separate_tasks_give_the_same_files(pair, tmp_path):
     assert measured.loudness == AudioResult.load(together).loudness
     with pytest.raises(ValueError):
         transcode_audio(info, chunk_plan, apart, CONFIG, parts=("video",))
+
+
+def test_untagged_audio_takes_the_programmes_language_as_in_one_pass(moving, tmp_path):
+    """The source's audio has no language tag: the master names it after the programme's original
+    language (Urdu) in a chunked run exactly as one pass does."""
+    from media.ladder import plan_ladder
+
+    info, chunk_plan, _, chunked = run_chunked(moving, tmp_path / "chunked", CONFIG, 2, original_language="ur")
+    one = transcode(info, tmp_path / "one", plan_ladder(info, CONFIG, "ur"), CONFIG)
+    media_lines = [[line for line in result.master_playlist.read_text("utf-8").splitlines()
+                    if line.startswith("#EXT-X-MEDIA:TYPE=AUDIO")] for result in (one, chunked)]
+    assert media_lines[0] and media_lines[1] == media_lines[0]
+    assert all('LANGUAGE="ur"' in line for line in media_lines[1])
+    assert type(chunk_plan).from_dict(chunk_plan.to_dict()).original_language == "ur"  # kept on the asset
