@@ -20,7 +20,7 @@ from tests.backend.media.conftest import documentary, ffmpeg, store_source  # no
 from tests.media.conftest import keyframe_times
 from tests.media.test_chunks import flash_times, frames
 from tests.storage.conftest import s3_server  # noqa: F401
-from tests.workers.worker import WorkerProcess
+from tests.workers.worker import WorkerProcess, wait_for
 from workers.tasks import chunked as chunk_tasks
 from workers.tasks import media as tasks
 
@@ -71,15 +71,6 @@ def slow_chunks(media_settings, monkeypatch):
     """x264's slowest preset in the worker: a chunk takes long enough to be caught running."""
     monkeypatch.setenv("MEDIA_X264_PRESET", "placebo")
 
-
-def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def ready(asset_id):

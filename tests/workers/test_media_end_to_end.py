@@ -4,7 +4,6 @@ standard player (ffprobe) opens over HTTP with its audio and the programme's sub
 import json
 import re
 import subprocess
-import time
 from urllib.parse import urljoin
 
 import pytest
@@ -12,22 +11,13 @@ import requests
 
 from client import cli
 from tests.backend.media.conftest import clip_dir, documentary, fast_media, ffprobe_json, urdu_clip  # noqa: F401
-from tests.workers.worker import WorkerProcess
+from tests.workers.worker import WorkerProcess, wait_for
 
 pytestmark = pytest.mark.slow
 
 URDU_SRT = "1\n00:00:00,500 --> 00:00:02,000\nشاہراہ قراقرم\n\n"
 CHINESE_SRT = "1\n00:00:00,500 --> 00:00:02,000\n喀喇昆仑公路\n\n"
 
-
-def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.5)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_upload_to_playable_hls_with_subtitles(live_server, settings, monkeypatch, ptv, cctv, documentary,

@@ -14,6 +14,17 @@ from django.db import connection
 from workers.queues import QUEUES
 
 
+def wait_for(check, timeout: float, what: str, interval: float = 0.5):
+    """``check()``'s first truthy result within ``timeout`` seconds, else fail naming ``what``."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def database_url() -> str:
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):

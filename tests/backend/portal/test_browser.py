@@ -10,7 +10,6 @@ import datetime
 import json
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -23,7 +22,7 @@ from backend.partners.models import Role
 from tests.backend.catalogue.programme_data import KARAKORAM
 from tests.backend.media.conftest import fast_media, ffmpeg  # noqa: F401
 from tests.backend.portal.conftest import PASSWORD, make_person
-from tests.workers.worker import WorkerProcess
+from tests.workers.worker import WorkerProcess, wait_for
 
 ROOT = Path(__file__).resolve().parents[3]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -39,15 +38,6 @@ pytestmark = [
                        reason="node_modules is missing: run `npm ci` (or `make install`)"),
 ]
 
-
-def wait_for(check, timeout: float, what: str):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        time.sleep(0.3)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 @pytest.fixture
