@@ -33,6 +33,21 @@ LANGUAGES = ["ur", "zh-Hans", "ar", "az-Latn", "ru", "en"]
 GENRES = ["documentary", "history", "nature", "culture", "music", "travel", "science"]
 
 
+def start_gunicorn(port: int) -> tuple[subprocess.Popen, str]:
+    """The API under gunicorn on ``port`` (2 workers), once it answers /healthz; and its base URL."""
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "backend.exchange.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
+    base = f"http://127.0.0.1:{port}"
+    for _ in range(100):
+        try:
+            requests.get(f"{base}/healthz", timeout=1)
+            break
+        except requests.RequestException:
+            time.sleep(0.2)
+    return server, base
+
+
 def seed(count: int) -> list[str]:
     from backend.catalogue.models import CoProducer, Genre, Programme
     from backend.partners import services
@@ -100,17 +115,8 @@ def main() -> None:
     print(f"seeded {args.programmes} programmes in {time.perf_counter() - started:.1f}s ({data_dir})")
     _, token = services.issue_token(User.objects.get(username="cctv-admin"))
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.exchange.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
-    base = f"http://127.0.0.1:{args.port}"
+    server, base = start_gunicorn(args.port)
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/healthz", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
         session = requests.Session()
         session.headers["Authorization"] = f"Token {token}"
         rng = random.Random(1)

@@ -12,7 +12,6 @@ import argparse
 import os
 import random
 import re
-import subprocess
 import sys
 import tempfile
 import time
@@ -24,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from api_catalogue import measure, percentile, seed  # noqa: E402  (the same catalogue as the API benchmark)
+# The same catalogue and server as the API benchmark.
+from api_catalogue import measure, percentile, seed, start_gunicorn  # noqa: E402
 
 PASSWORD = "bench-password-密码"
 
@@ -70,17 +70,8 @@ def main() -> None:
     person.save()
     _, token = services.issue_token(User.objects.get(username="cctv-admin"))
 
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "backend.exchange.wsgi:application", "--bind", f"127.0.0.1:{args.port}",
-         "--workers", "2", "--log-level", "warning"], cwd=ROOT, env=os.environ.copy())
-    base = f"http://127.0.0.1:{args.port}"
+    server, base = start_gunicorn(args.port)
     try:
-        for _ in range(100):
-            try:
-                requests.get(f"{base}/healthz", timeout=1)
-                break
-            except requests.RequestException:
-                time.sleep(0.2)
         api = requests.Session()
         api.headers["Authorization"] = f"Token {token}"
         page = sign_in(base, "cctv-buyer")
