@@ -25,6 +25,17 @@ def wait_for(check, timeout: float, what: str, interval: float = 0.5):
     raise AssertionError(f"timed out waiting for {what}")
 
 
+def stop_process(process: subprocess.Popen | None, timeout: float = 30) -> None:
+    """SIGTERM a test's server or worker process, SIGKILL after ``timeout`` seconds; no-op if it ended."""
+    if process and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def database_url() -> str:
     db = connection.settings_dict
     if db["ENGINE"].endswith("sqlite3"):
@@ -113,10 +124,4 @@ class WorkerProcess:
         return time.monotonic() - started
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import requests
 
+from tests.workers.worker import stop_process
+
 ROOT = Path(__file__).resolve().parents[3]
 # Settings a CI leg may point at real servers; this server runs on the embedded defaults.
 SERVER_SETTINGS = ("DATABASE_URL", "CELERY_BROKER_URL", "STORAGE_BACKEND", "ELASTICSEARCH_URL", "STORAGE_ROOT",
@@ -65,13 +67,7 @@ class GunicornServer:
         return (self.data_dir / "gunicorn.log").read_text(errors="replace")
 
     def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop_process(self.process)
 
     def raw(self, request: bytes, timeout: float = 10) -> bytes:
         """Send bytes as they are (no client library would send malformed HTTP) and read the whole answer."""
