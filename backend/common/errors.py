@@ -74,22 +74,23 @@ class NotFound(DomainError):
     default_code = "not_found"
 
 
-def _flatten(errors: Any, path: str = "") -> list[dict[str, str]]:
+def flatten_errors(errors: Any, path: str = "") -> list[dict[str, str]]:
+    """DRF's nested error detail as a flat list of {field, code, detail}, fields as dotted paths."""
     if isinstance(errors, dict):
         items = []
         for key, value in errors.items():
             child = path if key == "non_field_errors" else (f"{path}.{key}" if path else str(key))
-            items += _flatten(value, child)
+            items += flatten_errors(value, child)
         return items
     if isinstance(errors, list):
         if all(isinstance(e, exceptions.ErrorDetail) for e in errors):
             return [{"field": path, "code": e.code, "detail": str(e)} for e in errors]
-        return [item for index, e in enumerate(errors) for item in _flatten(e, f"{path}.{index}" if path else str(index))]
+        return [item for index, e in enumerate(errors) for item in flatten_errors(e, f"{path}.{index}" if path else str(index))]
     return [{"field": path, "code": getattr(errors, "code", "invalid"), "detail": str(errors)}]
 
 
 def _validation_body(exc: exceptions.ValidationError) -> dict[str, Any]:
-    errors = _flatten(exc.detail)
+    errors = flatten_errors(exc.detail)
     first = errors[0] if errors else {"field": "", "code": "invalid", "detail": "Invalid input."}
     prefix = f"{first['field']}: " if first["field"] else ""
     return {"code": "invalid", "detail": prefix + first["detail"], "errors": errors}

@@ -8,7 +8,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
 from backend.catalogue.models import Genre, Programme
-from backend.common.errors import _flatten as flatten_errors  # the API's own error paths
+from backend.common.errors import flatten_errors  # the API's own error paths
 from backend.portal.languages import CONTENT_TAG
 
 
